@@ -1,0 +1,137 @@
+/**
+ * The console core: opens the store, binds every method of the contract, seeds the built-in
+ * places (and the demo), and exposes what a host needs — `invoke`, `authenticate`, events.
+ * Hosts: electron/main (IPC) and electron/web-host (HTTP + socket.io). Never imports electron.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { openStore, type Db, type IntegrityReport } from './db/database';
+import { Registry } from './api/registry';
+import type { CallContext } from './api/context';
+import { EventBus } from './events/bus';
+import { AuthService, DEMO_ACCOUNTS, type Session } from './auth/auth-service';
+import { registerAuthMethods } from './auth/methods';
+import { StationsRepo } from './stations/stations-repo';
+import { registerStationMethods } from './stations/methods';
+import { demoVillages, referencePlaces } from './stations/places-seed';
+import { registerSystemMethods, type SystemFacts } from './system/methods';
+import { parseConfig, type HallConfig } from './config/config';
+import { consoleVersion } from './version';
+import { startDemoStations } from './sim/demo-stations';
+import type { Result } from '../../shared/contract';
+
+export interface CoreOptions {
+  dataDir: string;
+  /** Overrides config.demo (the --demo flag). */
+  demo?: boolean;
+  config?: HallConfig;
+  /** For first start outside demo mode; defaults to process.env.HALL_ADMIN_PASSWORD. */
+  adminPassword?: string | undefined;
+  now?: () => Date;
+  log?: (line: string) => void;
+}
+
+export interface Core {
+  readonly db: Db;
+  readonly events: EventBus;
+  readonly registry: Registry;
+  readonly auth: AuthService;
+  readonly facts: SystemFacts;
+  readonly config: HallConfig;
+  readonly integrity: IntegrityReport;
+  /** Call a method as `ctx`; never throws. */
+  invoke(ctx: CallContext, method: string, params: unknown): Promise<Result<unknown>>;
+  /** A call context for a bearer token (null user when the token is missing or invalid). */
+  contextFor(token: string | null | undefined, origin: string): { ctx: CallContext; session: Session | null };
+  /** Hosts listen to this to drop a session's live subscriptions when it logs out. */
+  onSessionEnded(handler: (sessionId: string) => void): () => void;
+  close(): void;
+}
+
+export class DataDirError extends Error {}
+
+function ensureWritable(dir: string): void {
+  try {
+    fs.mkdirSync(dir, { recursive: true });
+    const probe = path.join(dir, `.write-test-${process.pid}`);
+    fs.writeFileSync(probe, 'ok');
+    fs.rmSync(probe);
+  } catch (error) {
+    throw new DataDirError(`Data directory ${dir} is not writable: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+  }
+}
+
+export async function createCore(options: CoreOptions): Promise<Core> {
+  const log = options.log ?? ((line: string) => console.log(line));
+  const config = options.config ?? parseConfig({});
+  const demo = options.demo ?? config.demo;
+  const now = options.now ?? (() => new Date());
+  ensureWritable(options.dataDir);
+
+  const store = openStore(path.join(options.dataDir, 'hall.sqlite'));
+  const { db } = store;
+  if (!store.integrity.ok) log(`[store] integrity check reported problems: ${store.integrity.messages.join('; ')}`);
+
+  const events = new EventBus();
+  const registry = new Registry({ db, now });
+  const auth = new AuthService(db, config.auth, now);
+  const stations = new StationsRepo(db);
+  const facts: SystemFacts = { version: consoleVersion(), demo, dataDir: options.dataDir, startedAt: now().toISOString() };
+  const sessionEndedHandlers = new Set<(sessionId: string) => void>();
+
+  registerAuthMethods(registry, auth, (sessionId) => sessionEndedHandlers.forEach((h) => h(sessionId)));
+  registerStationMethods(registry, stations);
+  registerSystemMethods(registry, db, facts, {
+    name: config.console.name,
+    ...(demo ? { demoAccounts: DEMO_ACCOUNTS.map(({ username, password, role }) => ({ username, password, role })) } : {}),
+  });
+  const missing = registry.unbound();
+  if (missing.length > 0) throw new Error(`Methods of the contract without a handler: ${missing.join(', ')}`);
+
+  // Built-in reference places are refreshed at every start (codes are stable; names may be corrected).
+  stations.upsertMany(referencePlaces(), now());
+  const timers: (() => void)[] = [];
+  if (demo) {
+    if (!stations.list({ level: 'village' }).some((s) => s.demo)) stations.upsertMany(demoVillages(), now());
+    await auth.seedDemoAccounts();
+    timers.push(startDemoStations(stations, events, now));
+  } else {
+    const created = await auth.ensureFirstAdmin(options.adminPassword ?? process.env['HALL_ADMIN_PASSWORD']);
+    if (created?.generated) {
+      log(`[auth] Created the first administrator: username "admin", password "${created.generated}" — shown once, change it after signing in.`);
+    } else if (created) {
+      log('[auth] Created the first administrator "admin" with the password from HALL_ADMIN_PASSWORD.');
+    }
+  }
+  auth.prune();
+  const pruneTimer = setInterval(() => auth.prune(), 3_600_000);
+  pruneTimer.unref();
+  const tick = setInterval(() => events.emit('system.tick', { now: now().toISOString() }), 5_000);
+  tick.unref();
+
+  return {
+    db,
+    events,
+    registry,
+    auth,
+    facts,
+    config,
+    integrity: store.integrity,
+    invoke: (ctx, method, params) => registry.invoke(ctx, method, params),
+    contextFor(token, origin) {
+      const session = auth.authenticate(token);
+      const ctx: CallContext = session ? { user: { ...session.user, sessionId: session.sessionId }, origin } : { user: null, origin };
+      return { ctx, session };
+    },
+    onSessionEnded(handler) {
+      sessionEndedHandlers.add(handler);
+      return () => sessionEndedHandlers.delete(handler);
+    },
+    close() {
+      clearInterval(pruneTimer);
+      clearInterval(tick);
+      timers.forEach((stop) => stop());
+      db.close();
+    },
+  };
+}

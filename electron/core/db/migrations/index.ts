@@ -1,0 +1,7 @@
+import type { Migration } from '../migrate';
+import { m0010 } from './0010-accounts-audit';
+import { m0020 } from './0020-stations';
+import { m0030 } from './0030-wall-displays';
+
+/** Every migration, in order. Add a file `NNNN-name.ts` (steps of 10) and list it here. */
+export const MIGRATIONS: readonly Migration[] = [m0010, m0020, m0030];

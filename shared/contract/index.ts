@@ -1,0 +1,6 @@
+export * from './result';
+export * from './roles';
+export * from './entities';
+export * from './methods';
+export * from './events';
+export * from "./hall-api";

@@ -1,0 +1,115 @@
+/**
+ * The one API contract: every method the core serves, over Electron IPC and over HTTP.
+ * Each entry names its params and result schemas, the roles allowed (the role matrix lives
+ * here and only here) and whether a call is audited. Handlers are bound in electron/core.
+ */
+import { z } from 'zod';
+import { ADMIN_ONLY, ANYONE_SIGNED_IN, Role } from './roles';
+import { DivisionCode, Station, StationLevel, User } from './entities';
+
+export interface MethodSpec<P extends z.ZodType = z.ZodType, R extends z.ZodType = z.ZodType> {
+  params: P;
+  result: R;
+  /** Roles allowed; 'public' means callable without a session (auth.login, system.about). */
+  roles: readonly Role[] | 'public';
+  /** State-changing calls write an audit row in the same transaction as the change. */
+  audited: boolean;
+  summary: string;
+}
+
+function method<P extends z.ZodType, R extends z.ZodType>(spec: MethodSpec<P, R>): MethodSpec<P, R> {
+  return spec;
+}
+
+const Empty = z.object({}).strict();
+const Nothing = z.null();
+
+export const methods = {
+  'auth.login': method({
+    params: z.object({ username: z.string().min(1).max(64), password: z.string().min(1).max(256) }).strict(),
+    result: z.object({ token: z.string(), expiresAt: z.string(), user: User }),
+    roles: 'public',
+    audited: true,
+    summary: 'Sign in with a local account; returns a session token.',
+  }),
+  'auth.logout': method({
+    params: Empty,
+    result: Nothing,
+    roles: ANYONE_SIGNED_IN,
+    audited: true,
+    summary: 'End the calling session.',
+  }),
+  'auth.me': method({
+    params: Empty,
+    result: z.object({ user: User, expiresAt: z.string() }),
+    roles: ANYONE_SIGNED_IN,
+    audited: false,
+    summary: 'Who the calling session belongs to.',
+  }),
+  'auth.issueWallToken': method({
+    params: z.object({ screenId: z.string().regex(/^[A-Za-z0-9_-]{1,40}$/, 'letters, digits, - or _, at most 40') }).strict(),
+    result: z.object({ token: z.string(), expiresAt: z.string() }),
+    roles: ADMIN_ONLY,
+    audited: true,
+    summary: 'Issue a long-lived wall-role token for one wall screen.',
+  }),
+  'stations.list': method({
+    params: z
+      .object({ level: StationLevel.optional(), parentCode: DivisionCode.optional(), q: z.string().max(64).optional() })
+      .strict(),
+    result: z.array(Station),
+    roles: ANYONE_SIGNED_IN,
+    audited: false,
+    summary: 'The district, its towns/streets and villages; filter by level, parent or a name/code search.',
+  }),
+  'stations.get': method({
+    params: z.object({ code: DivisionCode }).strict(),
+    result: Station,
+    roles: ANYONE_SIGNED_IN,
+    audited: false,
+    summary: 'One station by its division code.',
+  }),
+  'system.about': method({
+    params: Empty,
+    result: z.object({
+      name: z.string(),
+      version: z.string(),
+      demo: z.boolean(),
+      /** Only in demo mode: the demo accounts, so the login screen can say so. */
+      demoAccounts: z.array(z.object({ username: z.string(), password: z.string(), role: Role })).optional(),
+    }),
+    roles: 'public',
+    audited: false,
+    summary: 'What the login screen may know before sign-in: console name, version, demo mode.',
+  }),
+  'system.info': method({
+    params: Empty,
+    result: z.object({ version: z.string(), demo: z.boolean(), dataDir: z.string(), startedAt: z.string() }),
+    roles: ANYONE_SIGNED_IN,
+    audited: false,
+    summary: 'Version, demo flag, data directory and start time of the core.',
+  }),
+  'system.backup': method({
+    params: Empty,
+    result: z.object({ path: z.string() }),
+    roles: ADMIN_ONLY,
+    audited: true,
+    summary: 'Take an online backup of the database into the data directory.',
+  }),
+} as const;
+
+export type Methods = typeof methods;
+export type MethodName = keyof Methods;
+export type ParamsOf<M extends MethodName> = z.input<Methods[M]['params']>;
+export type ResultOf<M extends MethodName> = z.output<Methods[M]['result']>;
+
+export function isMethodName(name: string): name is MethodName {
+  return Object.prototype.hasOwnProperty.call(methods, name);
+}
+
+/** Whether `role` may call `name`; the single place the matrix is read. */
+export function roleMayCall(name: MethodName, role: Role | null): boolean {
+  const roles = methods[name].roles;
+  if (roles === 'public') return true;
+  return role !== null && roles.includes(role);
+}
