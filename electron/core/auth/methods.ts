@@ -3,7 +3,7 @@ import { HallError } from '../api/errors';
 import type { AuthService } from './auth-service';
 
 export function registerAuthMethods(registry: Registry, auth: AuthService, onLogout: (sessionId: string) => void): void {
-  registry.registerAsync('auth.login', (params, _ctx, tools) => auth.login(params.username, params.password, tools.transaction));
+  registry.registerAsync('auth.login', (params, _ctx, tools) => auth.login(params.username, params.password, (fn) => tools.transaction(fn)));
 
   registry.register('auth.logout', (_params, ctx) => {
     auth.logout(ctx.user!.sessionId);
