@@ -5,7 +5,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { openStore, type Db, type IntegrityReport } from './db/database';
+import { openStore, type Db, type IntegrityReport, type OpenedStore } from './db/database';
 import { Registry } from './api/registry';
 import type { CallContext } from './api/context';
 import { EventBus } from './events/bus';
@@ -48,7 +48,9 @@ export interface Core {
   close(): void;
 }
 
-export class DataDirError extends Error {}
+export class DataDirError extends Error {
+  override name = 'DataDirError';
+}
 
 function ensureWritable(dir: string): void {
   try {
@@ -69,8 +71,21 @@ export async function createCore(options: CoreOptions): Promise<Core> {
   ensureWritable(options.dataDir);
 
   const store = openStore(path.join(options.dataDir, 'hall.sqlite'));
-  const { db } = store;
   if (!store.integrity.ok) log(`[store] integrity check reported problems: ${store.integrity.messages.join('; ')}`);
+  try {
+    return await assemble(store, { ...options, log, config, demo, now });
+  } catch (error) {
+    store.db.close(); // a failed start must not leave the database open (and locked)
+    throw error;
+  }
+}
+
+async function assemble(
+  store: OpenedStore,
+  options: CoreOptions & { log: (line: string) => void; config: HallConfig; demo: boolean; now: () => Date },
+): Promise<Core> {
+  const { db } = store;
+  const { log, config, demo, now } = options;
 
   const events = new EventBus();
   const registry = new Registry({ db, now });

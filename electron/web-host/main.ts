@@ -7,6 +7,7 @@ import path from 'node:path';
 import { createCore, DataDirError, type Core } from '../core/core';
 import { ConfigError, loadConfigFile, parseConfig } from '../core/config/config';
 import { NewerDatabaseError } from '../core/db/migrate';
+import { StoreOpenError } from '../core/db/database';
 import { resourcePath } from '../core/resources';
 import { parseWebHostArgs, USAGE, UsageError } from './cli';
 import { ListenError, startWebHost, type WebHost } from './server';
@@ -43,7 +44,11 @@ async function main(): Promise<number> {
     });
   } catch (error) {
     core?.close();
-    if (error instanceof ConfigError || error instanceof DataDirError || error instanceof ListenError || error instanceof NewerDatabaseError) {
+    if (
+      error instanceof ConfigError ||
+      error instanceof DataDirError || error instanceof ListenError || error instanceof NewerDatabaseError ||
+      error instanceof StoreOpenError
+    ) {
       console.error(`web-host: cannot start. ${error.message}`);
       return 1;
     }

@@ -20,7 +20,14 @@ const SECRET_KEY = /pass|secret|token|key|pin/i;
 
 /** A summary of params for the audit log, with every secret-looking field masked. */
 export function summarizeParams(params: unknown): string {
-  const masked = JSON.stringify(params ?? {}, (key, value: unknown) => (key && SECRET_KEY.test(key) ? '***' : value));
+  let masked: string;
+  try {
+    masked = JSON.stringify(params ?? {}, (key, value: unknown) => (key && SECRET_KEY.test(key) ? '***' : value));
+  } catch {
+    // Raw params of a refused call are not validated yet: IPC's structured clone can carry a
+    // BigInt or a cycle, which JSON cannot. The summary must not turn a refusal into a throw.
+    masked = '(params that cannot be summarized)';
+  }
   return masked.length > 500 ? `${masked.slice(0, 497)}...` : masked;
 }
 

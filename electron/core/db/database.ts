@@ -49,7 +49,27 @@ export function openStore(file: string, migrations: readonly Migration[] = MIGRA
     return { db, file, integrity, schemaVersion };
   } catch (error) {
     db.close();
+    const code = (error as { code?: unknown }).code;
+    if (typeof code === 'string' && /^SQLITE_(NOTADB|CORRUPT)/.test(code)) throw new StoreOpenError(file, (error as Error).message);
     throw error;
+  }
+}
+
+/**
+ * The file cannot be opened as a database at all (not SQLite, or its header/schema is damaged):
+ * there is nothing to report on, so start-up stops with the file named and what to do.
+ * Damage inside the file is reported by checkIntegrity instead.
+ */
+export class StoreOpenError extends Error {
+  constructor(
+    readonly file: string,
+    readonly reason: string,
+  ) {
+    super(
+      `Cannot open the database ${file}: ${reason}. The file is damaged or is not a console database; ` +
+        'restore a backup (the backups/ folder of the data directory) or start with another --data directory.',
+    );
+    this.name = 'StoreOpenError';
   }
 }
 

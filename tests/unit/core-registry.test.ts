@@ -1,0 +1,367 @@
+/**
+ * Guards the method registry and the role matrix: every contract method × every role (and no
+ * session) through a real core is forbidden/unauthorized exactly when shared/contract/methods.ts
+ * says so; unknown methods, bad params, denied calls and their audit rows; audited changes and
+ * their audit row commit or roll back together; every method is bound and its results conform.
+ */
+import { describe, expect, it } from 'vitest';
+import type { CallContext } from '../../electron/core/api/context';
+import { HallError } from '../../electron/core/api/errors';
+import { Registry } from '../../electron/core/api/registry';
+import { summarizeParams } from '../../electron/core/audit/audit';
+import { openStore, type Db } from '../../electron/core/db/database';
+import { methods, ROLES, type MethodName, type Role } from '../../shared/contract';
+import { anonymousCtx, DEMO_PASSWORDS, quietConsoleError, signInAs, startCore, valueOf } from '../fixtures/core-helpers';
+
+const METHOD_NAMES = Object.keys(methods) as MethodName[];
+
+/** Valid params for each method, so allowed calls can be checked to succeed; {} for any new one. */
+const SAMPLE_PARAMS: Partial<Record<MethodName, unknown>> = {
+  'auth.login': { username: DEMO_PASSWORDS.operator.username, password: DEMO_PASSWORDS.operator.password },
+  'auth.logout': {},
+  'auth.me': {},
+  'auth.issueWallToken': { screenId: 'wall-1' },
+  'stations.list': { level: 'town' },
+  'stations.get': { code: '441602' },
+  'system.about': {},
+  'system.info': {},
+  'system.backup': {},
+};
+
+/** The matrix as written in the contract, read here without going through roleMayCall. */
+function expectedRefusal(name: MethodName, role: Role | null): 'unauthorized' | 'forbidden' | null {
+  const allowed = methods[name].roles;
+  if (allowed === 'public') return null;
+  if (role === null) return 'unauthorized';
+  return allowed.includes(role) ? null : 'forbidden';
+}
+
+interface AuditRow {
+  actor: string | null;
+  role: string | null;
+  origin: string;
+  method: string;
+  outcome: string;
+  summary: string;
+}
+
+function auditRows(db: Db, method?: string): AuditRow[] {
+  const rows = db.prepare('SELECT actor, role, origin, method, outcome, summary FROM audit ORDER BY id').all() as AuditRow[];
+  return method ? rows.filter((r) => r.method === method) : rows;
+}
+
+describe('the role matrix over every contract method', () => {
+  it('lists every role for every method (the test below covers them all)', () => {
+    expect(METHOD_NAMES.length).toBeGreaterThan(0);
+    for (const name of METHOD_NAMES) {
+      const roles = methods[name].roles;
+      if (roles !== 'public') for (const role of roles) expect(ROLES).toContain(role);
+    }
+  });
+
+  it.each(METHOD_NAMES)('%s is refused exactly when the matrix says so', async (name) => {
+    const { core } = await startCore({ demo: true });
+    const callers: [Role | null, CallContext][] = [[null, anonymousCtx]];
+    for (const role of ROLES) callers.push([role, (await signInAs(core, role)).ctx]);
+
+    for (const [role, ctx] of callers) {
+      const result = await core.invoke(ctx, name, SAMPLE_PARAMS[name] ?? {});
+      const refusal = expectedRefusal(name, role);
+      const who = `${name} as ${role ?? 'no session'}`;
+      if (refusal) {
+        expect(result, who).toMatchObject({ ok: false, error: { code: refusal } });
+      } else {
+        const code = result.ok ? null : result.error.code;
+        expect(code, who).not.toBe('forbidden');
+        expect(code, who).not.toBe('unauthorized');
+        if (name in SAMPLE_PARAMS) expect(result.ok, `${who}: ${JSON.stringify(result)}`).toBe(true);
+      }
+    }
+  });
+});
+
+describe('the registry in a real core', () => {
+  it('answers not_found for unknown methods, including names inherited from Object', async () => {
+    const { core } = await startCore({ demo: true });
+    const { ctx } = await signInAs(core, 'admin');
+    for (const name of ['stations.delete', 'nope', '', 'constructor', 'toString', '__proto__', 'hasOwnProperty']) {
+      const result = await core.invoke(ctx, name, {});
+      expect(result, name).toMatchObject({ ok: false, error: { code: 'not_found' } });
+    }
+    expect(await core.invoke(anonymousCtx, 'stations.delete', {})).toMatchObject({ ok: false, error: { code: 'not_found' } });
+  });
+
+  it('answers invalid_params with details naming each offending path', async () => {
+    const { core } = await startCore({ demo: true });
+    const { ctx } = await signInAs(core, 'operator');
+
+    const badCode = await core.invoke(ctx, 'stations.get', { code: 'abc' });
+    expect(badCode).toMatchObject({ ok: false, error: { code: 'invalid_params' } });
+    if (badCode.ok) return;
+    expect(badCode.error.message).toContain('stations.get');
+    expect(badCode.error.details).toEqual([{ path: 'code', problem: 'a 6- or 12-digit division code' }]);
+
+    const two = await core.invoke(ctx, 'stations.list', { level: 'county', q: 5 });
+    expect(two.ok).toBe(false);
+    if (two.ok) return;
+    const details = two.error.details as { path: string; problem: string }[];
+    expect(details.map((d) => d.path).sort()).toEqual(['level', 'q']);
+    for (const d of details) expect(d.problem.length).toBeGreaterThan(0);
+
+    const extra = await core.invoke(ctx, 'stations.list', { sql: 'DROP TABLE stations' });
+    expect(extra).toMatchObject({ ok: false, error: { code: 'invalid_params' } });
+    expect(JSON.stringify(extra)).toContain('sql');
+
+    const missing = await core.invoke(anonymousCtx, 'auth.login', { username: 'admin' });
+    expect(missing).toMatchObject({ ok: false, error: { code: 'invalid_params', details: [{ path: 'password' }] } });
+
+    const notAnObject = await core.invoke(ctx, 'stations.get', 'ABC');
+    expect(notAnObject).toMatchObject({ ok: false, error: { code: 'invalid_params', details: [{ path: '(params)' }] } });
+  });
+
+  it('treats missing params of a method without params as {}', async () => {
+    const { core } = await startCore({ demo: true });
+    const { ctx } = await signInAs(core, 'operator');
+    expect((await core.invoke(ctx, 'system.info', undefined)).ok).toBe(true);
+    expect((await core.invoke(ctx, 'system.info', null)).ok).toBe(true);
+  });
+
+  it('refuses a wall user every audited method it may not call, with a denied audit row', async () => {
+    const { core } = await startCore({ demo: true });
+    const { ctx } = await signInAs(core, 'wall');
+    const audited = METHOD_NAMES.filter((m) => methods[m].audited && expectedRefusal(m, 'wall') === 'forbidden');
+    expect(audited).toEqual(expect.arrayContaining(['auth.issueWallToken', 'system.backup']));
+    for (const name of audited) {
+      const result = await core.invoke(ctx, name, SAMPLE_PARAMS[name] ?? {});
+      expect(result, name).toMatchObject({ ok: false, error: { code: 'forbidden' } });
+      expect(auditRows(core.db, name), name).toEqual([
+        expect.objectContaining({ actor: 'wall', role: 'wall', origin: 'test', outcome: 'denied' }),
+      ]);
+    }
+  });
+
+  it('writes no audit row for reads and for calls without a session', async () => {
+    const { core } = await startCore({ demo: true });
+    const { ctx } = await signInAs(core, 'operator');
+    const before = auditRows(core.db).length;
+    await core.invoke(ctx, 'stations.list', {});
+    await core.invoke(ctx, 'auth.me', {});
+    await core.invoke(anonymousCtx, 'system.backup', {});
+    expect(auditRows(core.db)).toHaveLength(before);
+  });
+
+  it('audits a state change with its actor and masks secrets in the summary', async () => {
+    const { core } = await startCore({ demo: true });
+    const { ctx } = await signInAs(core, 'admin');
+    valueOf(await core.invoke({ ...ctx, origin: 'http 127.0.0.1' }, 'auth.issueWallToken', { screenId: 'wall-7' }));
+    expect(auditRows(core.db, 'auth.issueWallToken')).toEqual([
+      { actor: 'admin', role: 'admin', origin: 'http 127.0.0.1', method: 'auth.issueWallToken', outcome: 'ok', summary: '{"screenId":"wall-7"}' },
+    ]);
+    const logins = auditRows(core.db, 'auth.login');
+    expect(logins.at(-1)?.outcome).toBe('ok');
+    expect(logins.at(-1)?.summary).toBe('{"username":"admin","password":"***"}');
+  });
+
+  it('masks secrets in the summary of a denied call too', async () => {
+    const { core } = await startCore({ demo: true });
+    const { ctx } = await signInAs(core, 'wall');
+    await core.invoke(ctx, 'system.backup', { token: 'stolen-token-value', password: 'p4ss' });
+    const [row] = auditRows(core.db, 'system.backup');
+    expect(row?.outcome).toBe('denied');
+    expect(row?.summary).not.toContain('stolen-token-value');
+    expect(row?.summary).not.toContain('p4ss');
+  });
+
+  it('never throws, even for refused params JSON cannot hold (IPC can send a BigInt or a cycle)', async () => {
+    const { core } = await startCore({ demo: true });
+    const { ctx } = await signInAs(core, 'wall');
+    const cyclic: Record<string, unknown> = {};
+    cyclic['self'] = cyclic;
+    for (const params of [{ n: 10n }, cyclic]) {
+      await expect(core.invoke(ctx, 'system.backup', params)).resolves.toMatchObject({ ok: false, error: { code: 'forbidden' } });
+    }
+    expect(auditRows(core.db, 'system.backup').map((r) => r.outcome)).toEqual(['denied', 'denied']);
+  });
+
+  it('binds a handler to every contract method and nothing else', async () => {
+    const { core } = await startCore({ demo: true });
+    expect(core.registry.unbound()).toEqual([]);
+    expect([...core.registry.registered()].sort()).toEqual([...METHOD_NAMES].sort());
+  });
+
+  it('returns results that conform to each method’s result schema (as admin)', async () => {
+    const { core, dataDir } = await startCore({ demo: true });
+    const { ctx } = await signInAs(core, 'admin');
+    // auth.logout last: it ends the session the others use.
+    const order = [...METHOD_NAMES.filter((m) => m !== 'auth.logout'), 'auth.logout' as const];
+    for (const name of order) {
+      const result = await core.invoke(ctx, name, SAMPLE_PARAMS[name] ?? {});
+      expect(result.ok, `${name}: ${JSON.stringify(result)}`).toBe(true);
+      if (!result.ok) continue;
+      expect(methods[name].result.safeParse(result.value).success, name).toBe(true);
+    }
+    const info = valueOf<{ dataDir: string; demo: boolean }>(await core.invoke((await signInAs(core, 'operator')).ctx, 'system.info', {}));
+    expect(info).toMatchObject({ dataDir, demo: true });
+  });
+});
+
+describe('a bare Registry: audit rows and changes commit or roll back together', () => {
+  const admin: CallContext = { user: { username: 'zhao', displayName: '赵', role: 'admin', sessionId: 's-1' }, origin: 'test' };
+
+  function bare() {
+    const { db } = openStore(':memory:');
+    db.exec('CREATE TABLE drills (screen TEXT NOT NULL) STRICT');
+    const registry = new Registry({ db, now: () => new Date('2025-01-02T03:04:05.000Z') });
+    const drills = () => (db.prepare('SELECT screen FROM drills').all() as { screen: string }[]).map((r) => r.screen);
+    return { db, registry, drills };
+  }
+
+  it('commits the change and an ok audit row with actor and time', async () => {
+    const { db, registry, drills } = bare();
+    registry.register('auth.issueWallToken', (params) => {
+      db.prepare('INSERT INTO drills (screen) VALUES (?)').run(params.screenId);
+      return { token: 't', expiresAt: '2030-01-01T00:00:00.000Z' };
+    });
+    expect(await registry.invoke(admin, 'auth.issueWallToken', { screenId: 'wall-1' })).toMatchObject({ ok: true });
+    expect(drills()).toEqual(['wall-1']);
+    expect(db.prepare('SELECT at, actor, role, outcome FROM audit').all()).toEqual([
+      { at: '2025-01-02T03:04:05.000Z', actor: 'zhao', role: 'admin', outcome: 'ok' },
+    ]);
+    db.close();
+  });
+
+  it('rolls back a write when the handler throws after it, and audits the failure', async () => {
+    const logged = quietConsoleError();
+    const { db, registry, drills } = bare();
+    registry.register('auth.issueWallToken', (params) => {
+      db.prepare('INSERT INTO drills (screen) VALUES (?)').run(params.screenId);
+      throw new Error('screen controller unplugged');
+    });
+    const result = await registry.invoke(admin, 'auth.issueWallToken', { screenId: 'wall-1' });
+    expect(result).toMatchObject({ ok: false, error: { code: 'internal' } });
+    expect(drills()).toEqual([]);
+    const rows = auditRows(db);
+    expect(rows).toHaveLength(1);
+    expect(rows[0]).toMatchObject({ actor: 'zhao', outcome: 'failed', method: 'auth.issueWallToken' });
+    expect(rows[0]?.summary).toContain('screen controller unplugged');
+    expect(logged).toHaveBeenCalledWith('[registry] auth.issueWallToken failed', expect.any(Error));
+    db.close();
+  });
+
+  it('passes a HallError through with its code, audited as failed (or denied for forbidden)', async () => {
+    const { db, registry, drills } = bare();
+    registry.register('auth.issueWallToken', (params) => {
+      db.prepare('INSERT INTO drills (screen) VALUES (?)').run(params.screenId);
+      if (params.screenId === 'taken') throw new HallError('conflict', 'screen taken', { screenId: params.screenId });
+      throw new HallError('forbidden', 'not on this console');
+    });
+    expect(await registry.invoke(admin, 'auth.issueWallToken', { screenId: 'taken' })).toEqual({
+      ok: false,
+      error: { code: 'conflict', message: 'screen taken', details: { screenId: 'taken' } },
+    });
+    expect(await registry.invoke(admin, 'auth.issueWallToken', { screenId: 'other' })).toMatchObject({ ok: false, error: { code: 'forbidden' } });
+    expect(drills()).toEqual([]);
+    expect(auditRows(db).map((r) => r.outcome)).toEqual(['failed', 'denied']);
+    db.close();
+  });
+
+  it('rolls back the change when its audit row cannot be written', async () => {
+    const logged = quietConsoleError();
+    const { db, registry, drills } = bare();
+    db.exec(`CREATE TRIGGER audit_full BEFORE INSERT ON audit WHEN NEW.outcome = 'ok' BEGIN SELECT RAISE(ABORT, 'audit disk full'); END`);
+    registry.register('auth.issueWallToken', (params) => {
+      db.prepare('INSERT INTO drills (screen) VALUES (?)').run(params.screenId);
+      return { token: 't', expiresAt: '2030-01-01T00:00:00.000Z' };
+    });
+    const result = await registry.invoke(admin, 'auth.issueWallToken', { screenId: 'wall-1' });
+    expect(result).toMatchObject({ ok: false, error: { code: 'internal' } });
+    expect(drills()).toEqual([]);
+    expect(auditRows(db).map((r) => r.outcome)).toEqual(['failed']);
+    expect(logged).toHaveBeenCalled();
+    db.close();
+  });
+
+  it('async handlers write through tools.transaction: atomic with the audit row, rolled back on a throw', async () => {
+    const logged = quietConsoleError();
+    const { db, registry, drills } = bare();
+    let failNext = false;
+    registry.registerAsync('auth.issueWallToken', async (params, _ctx, tools) => {
+      await Promise.resolve();
+      return tools.transaction(() => {
+        db.prepare('INSERT INTO drills (screen) VALUES (?)').run(params.screenId);
+        if (failNext) throw new Error('write refused');
+        return { token: 't', expiresAt: '2030-01-01T00:00:00.000Z' };
+      });
+    });
+    expect((await registry.invoke(admin, 'auth.issueWallToken', { screenId: 'wall-1' })).ok).toBe(true);
+    failNext = true;
+    expect(await registry.invoke(admin, 'auth.issueWallToken', { screenId: 'wall-2' })).toMatchObject({ ok: false, error: { code: 'internal' } });
+    expect(drills()).toEqual(['wall-1']);
+    expect(auditRows(db).map((r) => r.outcome)).toEqual(['ok', 'failed']);
+    expect(logged).toHaveBeenCalledTimes(1);
+    db.close();
+  });
+
+  it('audits an async handler that does not use tools.transaction exactly once', async () => {
+    const { db, registry } = bare();
+    registry.registerAsync('system.backup', async () => ({ path: await Promise.resolve('/backups/x.sqlite') }));
+    expect(await registry.invoke(admin, 'system.backup', {})).toEqual({ ok: true, value: { path: '/backups/x.sqlite' } });
+    expect(auditRows(db).map((r) => [r.method, r.outcome])).toEqual([['system.backup', 'ok']]);
+    db.close();
+  });
+
+  it('reports a result that breaks its schema as internal, never passing it on', async () => {
+    const logged = quietConsoleError();
+    const { db, registry } = bare();
+    registry.register('system.info', () => ({ version: 1 }) as never);
+    const result = await registry.invoke(admin, 'system.info', {});
+    expect(result).toMatchObject({ ok: false, error: { code: 'internal', message: 'system.info produced an invalid result' } });
+    expect(logged).toHaveBeenCalledWith('[registry] system.info returned a value that breaks its result schema', expect.any(Array));
+    db.close();
+  });
+
+  it('answers not_found for a contract method without a handler, and lists it as unbound', async () => {
+    const { db, registry } = bare();
+    registry.register('system.info', () => ({ version: '1', demo: false, dataDir: '/d', startedAt: 'now' }));
+    expect(registry.unbound()).not.toContain('system.info');
+    expect(registry.unbound()).toContain('stations.list');
+    expect(await registry.invoke(admin, 'stations.list', {})).toMatchObject({ ok: false, error: { code: 'not_found' } });
+    db.close();
+  });
+
+  it('refuses to bind a method twice', () => {
+    const { db, registry } = bare();
+    registry.register('auth.me', () => ({ user: { username: 'a', displayName: 'a', role: 'admin' }, expiresAt: 'x' }));
+    expect(() => registry.register('auth.me', () => ({ user: { username: 'a', displayName: 'a', role: 'admin' }, expiresAt: 'x' }))).toThrow(
+      'Method auth.me is registered twice',
+    );
+    db.close();
+  });
+});
+
+describe('summarizeParams', () => {
+  it('masks every secret-looking key, nested and in arrays, and keeps the rest', () => {
+    const summary = summarizeParams({
+      username: 'li',
+      password: 'hunter2',
+      newPassword: 'hunter3',
+      token: 'tok-123',
+      device: { apiKey: 'k-9', pin: '0000', host: '10.0.0.5' },
+      list: [{ secret: 's-1', name: 'n' }],
+    });
+    for (const secret of ['hunter2', 'hunter3', 'tok-123', 'k-9', '0000', 's-1']) expect(summary).not.toContain(secret);
+    expect(JSON.parse(summary)).toEqual({
+      username: 'li',
+      password: '***',
+      newPassword: '***',
+      token: '***',
+      device: { apiKey: '***', pin: '***', host: '10.0.0.5' },
+      list: [{ secret: '***', name: 'n' }],
+    });
+  });
+
+  it('caps long summaries at 500 characters and summarizes missing params as {}', () => {
+    expect(summarizeParams({ note: 'x'.repeat(2000) })).toHaveLength(500);
+    expect(summarizeParams(undefined)).toBe('{}');
+  });
+});

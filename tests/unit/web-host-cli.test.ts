@@ -1,0 +1,34 @@
+import { describe, expect, it } from 'vitest';
+import { parseWebHostArgs, UsageError } from '../../electron/web-host/cli';
+import { defaultDataDir } from '../../electron/core/paths';
+
+describe('web host command line', () => {
+  it('defaults to 127.0.0.1:7300 and the per-user data directory', () => {
+    const args = parseWebHostArgs([], { HOME: '/home/duty', XDG_CONFIG_HOME: '/home/duty/.config' });
+    expect(args).toMatchObject({ host: '127.0.0.1', port: 7300, demo: false, tls: undefined });
+    expect(args.dataDir).toBe('/home/duty/.config/yuancheng-hall-console');
+  });
+
+  it('reads --demo, --data, --port and --config', () => {
+    const args = parseWebHostArgs(['--demo', '--data', '/srv/hall', '--port', '8080', '--config', 'hall.yaml'], {});
+    expect(args).toMatchObject({ demo: true, dataDir: '/srv/hall', port: 8080, configFile: 'hall.yaml' });
+  });
+
+  it('refuses plain HTTP on a LAN address and names the way out', () => {
+    expect(() => parseWebHostArgs(['--host', '192.0.2.10'], {})).toThrow(/Refusing to serve plain HTTP on 192\.0\.2\.10.*--tls-cert.*--insecure-lan/);
+    expect(parseWebHostArgs(['--host', '0.0.0.0', '--insecure-lan'], {}).insecureLan).toBe(true);
+    expect(parseWebHostArgs(['--host', '0.0.0.0', '--tls-cert', 'c.pem', '--tls-key', 'k.pem'], {}).tls).toEqual({ cert: 'c.pem', key: 'k.pem' });
+  });
+
+  it('names a bad port, a lone TLS file and an unknown flag', () => {
+    expect(() => parseWebHostArgs(['--port', 'abc'], {})).toThrow(/--port must be a number.*"abc"/);
+    expect(() => parseWebHostArgs(['--port', '70000'], {})).toThrow(UsageError);
+    expect(() => parseWebHostArgs(['--tls-cert', 'c.pem'], {})).toThrow(/--tls-cert and --tls-key go together/);
+    expect(() => parseWebHostArgs(['--colour'], {})).toThrow(/--colour/);
+  });
+
+  it('puts the data directory where each platform keeps per-user data', () => {
+    expect(defaultDataDir({ APPDATA: 'C:\\Users\\duty\\AppData\\Roaming' }, 'win32')).toContain('yuancheng-hall-console');
+    expect(defaultDataDir({}, 'linux')).toMatch(/\.config[\\/]yuancheng-hall-console$/);
+  });
+});
