@@ -19,6 +19,7 @@ const bin = (name) => path.join(root, 'node_modules', '.bin', name);
 const steps = [
   { name: 'lint', cmd: bin('eslint'), args: ['--max-warnings=0', '.'] },
   { name: 'typecheck (tsc)', cmd: bin('tsc'), args: ['-p', 'tsconfig.json'] },
+  { name: 'typecheck (tsc, e2e)', cmd: bin('tsc'), args: ['-p', 'tests/e2e/tsconfig.json'] },
   { name: 'typecheck (vue-tsc)', cmd: bin('vue-tsc'), args: ['--noEmit', '-p', 'renderer/tsconfig.json'] },
   {
     name: 'unit + component (vitest)',

@@ -109,7 +109,7 @@ async function assemble(
   if (demo) {
     if (!stations.list({ level: 'village' }).some((s) => s.demo)) stations.upsertMany(demoVillages(), now());
     await auth.seedDemoAccounts();
-    timers.push(startDemoStations(stations, events, now));
+    timers.push(startDemoStations(stations, events, now, config.simulator.stationFlapSeconds * 1000));
   } else {
     const created = await auth.ensureFirstAdmin(options.adminPassword ?? process.env['HALL_ADMIN_PASSWORD']);
     if (created?.generated) {

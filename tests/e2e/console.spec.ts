@@ -99,3 +99,11 @@ test('the console switches to English and back', async ({ page }) => {
   await page.reload();
   await expect(page.getByTestId('nav-overview')).toContainText('Overview'); // remembered
 });
+
+test('an admin takes an online backup from the settings room', async ({ page, hall }) => {
+  await login(page, 'admin', 'admin123');
+  await page.getByTestId('nav-settings').click();
+  await expect(page.getByTestId('system-info')).toContainText(hall.dataDir);
+  await page.getByTestId('backup-button').click();
+  await expect(page.getByTestId('backup-path')).toContainText(/backups[\\/]hall-.*\.sqlite/);
+});

@@ -20,6 +20,13 @@ export const ConfigSchema = z
       })
       .strict()
       .prefault({}),
+    simulator: z
+      .object({
+        /** Demo mode: how often a demo village's link drops or comes back. */
+        stationFlapSeconds: z.number().min(0.2).max(3600).default(12),
+      })
+      .strict()
+      .prefault({}),
     auth: z
       .object({
         sessionHours: z.number().positive().max(24 * 30).default(12),
