@@ -31,6 +31,7 @@ describe('defaults', () => {
     const expected = {
       demo: false,
       console: { name: '源城区应急指挥中心', timeZone: 'Asia/Shanghai' },
+      simulator: { stationFlapSeconds: 12 },
       auth: DEFAULT_AUTH_SETTINGS,
     };
     expect(parseConfig({})).toEqual(expected);

@@ -1,0 +1,119 @@
+/**
+ * The built renderer is served through a privileged custom protocol, `app://hall/…`, not file://:
+ * the renderer gets a real origin (so 'self' in the CSP means something and file:// gets no extra
+ * privileges), HTML5 history routes such as /wall/screen-1 work through an SPA fallback to
+ * index.html, and every response carries the CSP header.
+ *
+ * The handler is a plain `(Request) => Promise<Response>` over the file system so it is tested
+ * under Node; index.ts registers it with `protocol.handle`.
+ */
+import fs from 'node:fs/promises';
+import path from 'node:path';
+
+export const APP_SCHEME = 'app';
+export const APP_HOST = 'hall';
+export const APP_ORIGIN = `${APP_SCHEME}://${APP_HOST}`;
+
+/** Passed to protocol.registerSchemesAsPrivileged before the app is ready. */
+export const APP_SCHEME_PRIVILEGES = {
+  scheme: APP_SCHEME,
+  privileges: { standard: true, secure: true, supportFetchAPI: true, stream: true, codeCache: true },
+} as const;
+
+const MIME: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.mjs': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.json': 'application/json; charset=utf-8',
+  '.geojson': 'application/geo+json; charset=utf-8',
+  '.map': 'application/json; charset=utf-8',
+  '.txt': 'text/plain; charset=utf-8',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.jpg': 'image/jpeg',
+  '.jpeg': 'image/jpeg',
+  '.gif': 'image/gif',
+  '.webp': 'image/webp',
+  '.ico': 'image/x-icon',
+  '.woff': 'font/woff',
+  '.woff2': 'font/woff2',
+  '.ttf': 'font/ttf',
+  '.otf': 'font/otf',
+  '.wasm': 'application/wasm',
+  '.pbf': 'application/x-protobuf',
+  '.mp3': 'audio/mpeg',
+  '.wav': 'audio/wav',
+  '.ogg': 'audio/ogg',
+  '.mp4': 'video/mp4',
+  '.webm': 'video/webm',
+};
+
+export interface AppProtocolOptions {
+  /** The built renderer (out/renderer). */
+  rootDir: string;
+  csp: string;
+  log?: (line: string) => void;
+}
+
+/**
+ * The file under rootDir a request path names, or null when it would escape rootDir. `paths` is
+ * the platform's path module; tests pass path.win32, where a backslash is a separator too.
+ */
+export function resolveUnder(rootDir: string, pathname: string, paths: path.PlatformPath = path): string | null {
+  let decoded: string;
+  try {
+    decoded = decodeURIComponent(pathname);
+  } catch {
+    return null;
+  }
+  if (decoded.includes('\0')) return null;
+  const root = paths.resolve(rootDir);
+  const file = paths.resolve(root, `.${path.posix.normalize(`/${decoded}`)}`);
+  return file === root || file.startsWith(root + paths.sep) ? file : null;
+}
+
+async function isFile(file: string): Promise<boolean> {
+  try {
+    return (await fs.stat(file)).isFile();
+  } catch {
+    return false;
+  }
+}
+
+export function createAppProtocolHandler(options: AppProtocolOptions): (request: Request) => Promise<Response> {
+  const log = options.log ?? ((line: string) => console.warn(line));
+  const headersFor = (file: string): Record<string, string> => ({
+    'Content-Type': MIME[path.extname(file).toLowerCase()] ?? 'application/octet-stream',
+    'Content-Security-Policy': options.csp,
+    'X-Content-Type-Options': 'nosniff',
+    // index.html names the hashed bundles of this build: never serve a stale one after an update.
+    'Cache-Control': file.endsWith('.html') ? 'no-cache' : 'public, max-age=31536000, immutable',
+  });
+  const notFound = (what: string, status = 404): Response =>
+    new Response(`${status === 404 ? 'Not found' : 'Refused'}: ${what}`, {
+      status,
+      headers: { 'Content-Type': 'text/plain; charset=utf-8', 'Content-Security-Policy': options.csp },
+    });
+
+  return async (request) => {
+    const url = new URL(request.url);
+    if (url.host !== APP_HOST) return notFound(url.host, 404);
+    if (request.method !== 'GET' && request.method !== 'HEAD') return notFound(`${request.method} ${url.pathname}`, 405);
+    const file = resolveUnder(options.rootDir, url.pathname);
+    if (!file) {
+      log(`[protocol] refused a path outside the renderer: ${url.pathname}`);
+      return notFound(url.pathname, 403);
+    }
+    let target: string | null = (await isFile(file)) ? file : null;
+    // SPA fallback: a route (/wall/screen-1, /decision) has no file extension; assets do, and a
+    // missing asset must stay a 404 rather than come back as HTML.
+    if (!target && path.extname(url.pathname) === '') {
+      const index = path.join(options.rootDir, 'index.html');
+      if (await isFile(index)) target = index;
+    }
+    if (!target) return notFound(url.pathname);
+    const body = request.method === 'HEAD' ? null : await fs.readFile(target);
+    return new Response(body, { status: 200, headers: headersFor(target) });
+  };
+}
