@@ -18,6 +18,10 @@ import { registerSystemMethods, type SystemFacts } from './system/methods';
 import { parseConfig, type HallConfig } from './config/config';
 import { consoleVersion } from './version';
 import { startDemoStations } from './sim/demo-stations';
+import { LinkService, type DemoDistrict } from './link/link-service';
+import { registerLinkMethods } from './link/methods';
+import { registerMirrorMethods } from './mirror/methods';
+import { demoDistrictIn } from './link/demo-district';
 import type { Result } from '../../shared/contract';
 
 export interface CoreOptions {
@@ -29,6 +33,11 @@ export interface CoreOptions {
   adminPassword?: string | undefined;
   now?: () => Date;
   log?: (line: string) => void;
+  /**
+   * Demo mode without an upstream: how the district simulator is started (default: in-process on
+   * a free loopback port). Tests pass their own; null keeps the link disabled.
+   */
+  startDemoDistrict?: (() => Promise<DemoDistrict>) | null;
 }
 
 export interface Core {
@@ -39,13 +48,18 @@ export interface Core {
   readonly facts: SystemFacts;
   readonly config: HallConfig;
   readonly integrity: IntegrityReport;
+  /** The district link: status, the mirror, and `enqueueAction` for domains that report upstream. */
+  readonly link: LinkService;
   /** Call a method as `ctx`; never throws. */
   invoke(ctx: CallContext, method: string, params: unknown): Promise<Result<unknown>>;
   /** A call context for a bearer token (null user when the token is missing or invalid). */
   contextFor(token: string | null | undefined, origin: string): { ctx: CallContext; session: Session | null };
   /** Hosts listen to this to drop a session's live subscriptions when it logs out. */
   onSessionEnded(handler: (sessionId: string) => void): () => void;
+  /** Stops the link client and the demo simulator, the timers, and closes the database. */
   close(): void;
+  /** close(), resolving once the link's sockets and the demo simulator have closed. */
+  closeAsync(): Promise<void>;
 }
 
 export class DataDirError extends Error {
@@ -96,6 +110,18 @@ async function assemble(
 
   registerAuthMethods(registry, auth, (sessionId) => sessionEndedHandlers.forEach((h) => h(sessionId)));
   registerStationMethods(registry, stations);
+  const demoDistrict = options.startDemoDistrict === undefined ? demoDistrictIn(options.dataDir, log) : options.startDemoDistrict;
+  const link = new LinkService({
+    db,
+    events,
+    stations,
+    config,
+    startDemoDistrict: demo && !config.upstream ? (demoDistrict ?? undefined) : undefined,
+    now,
+    log,
+  });
+  registerLinkMethods(registry, { status: () => link.status(), quarantine: link.store.quarantine, outbox: link.outbox });
+  registerMirrorMethods(registry, link.store, config.link, now);
   registerSystemMethods(registry, db, facts, {
     name: config.console.name,
     ...(demo ? { demoAccounts: DEMO_ACCOUNTS.map(({ username, password, role }) => ({ username, password, role })) } : {}),
@@ -109,7 +135,8 @@ async function assemble(
   if (demo) {
     if (!stations.list({ level: 'village' }).some((s) => s.demo)) stations.upsertMany(demoVillages(), now());
     await auth.seedDemoAccounts();
-    timers.push(startDemoStations(stations, events, now, config.simulator.stationFlapSeconds * 1000));
+    // With the district link running, the platform (the simulator) drives station state.
+    if (!link.enabled) timers.push(startDemoStations(stations, events, now, config.simulator.stationFlapSeconds * 1000));
   } else {
     const created = await auth.ensureFirstAdmin(options.adminPassword ?? process.env['HALL_ADMIN_PASSWORD']);
     if (created?.generated) {
@@ -123,6 +150,18 @@ async function assemble(
   pruneTimer.unref();
   const tick = setInterval(() => events.emit('system.tick', { now: now().toISOString() }), 5_000);
   tick.unref();
+  let closing: Promise<void> | null = null;
+  const closeAsync = (): Promise<void> => {
+    if (closing) return closing;
+    clearInterval(pruneTimer);
+    clearInterval(tick);
+    timers.forEach((stop) => stop());
+    // The link stops first (synchronously: no callback touches the database after this).
+    closing = link.close();
+    db.close();
+    return closing;
+  };
+  link.start();
 
   return {
     db,
@@ -142,11 +181,10 @@ async function assemble(
       sessionEndedHandlers.add(handler);
       return () => sessionEndedHandlers.delete(handler);
     },
+    link,
     close() {
-      clearInterval(pruneTimer);
-      clearInterval(tick);
-      timers.forEach((stop) => stop());
-      db.close();
+      void closeAsync();
     },
+    closeAsync,
   };
 }

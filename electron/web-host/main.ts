@@ -64,7 +64,7 @@ async function main(): Promise<number> {
   const stop = async (signal: string) => {
     console.log(`web-host: ${signal}, shutting down`);
     await host.close();
-    core.close();
+    await core.closeAsync(); // the link and the demo simulator close cleanly, then the database
     process.exit(0);
   };
   process.once('SIGINT', () => void stop('SIGINT'));

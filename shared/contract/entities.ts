@@ -19,6 +19,11 @@ export const Station = z.object({
   demo: z.boolean(),
   /** e.g. "in the later code list only; not among the plan's 7 镇街". */
   note: z.string().optional(),
+  /** Where the record comes from: built-in reference data, the district link, or the demo. */
+  source: z.enum(['builtin', 'link', 'demo']).optional(),
+  /** Last time the platform reported this station (ISO), when mirrored from the link. */
+  lastContact: z.string().optional(),
+  dutyPerson: z.object({ name: z.string(), phone: z.string() }).optional(),
 });
 export type Station = z.infer<typeof Station>;
 

@@ -4,6 +4,7 @@
  */
 import { z } from 'zod';
 import { Station } from './entities';
+import { LinkStatus, ReadingPoint } from './link';
 
 export const events = {
   /** Heartbeat from the core; the renderer's connection indicator also listens to transport state. */
@@ -12,6 +13,21 @@ export const events = {
   'stations.changed': z.object({ stations: z.array(Station) }),
   /** The calling session ended (logout, expiry): the renderer returns to the login screen. */
   'auth.sessionEnded': z.object({ reason: z.string() }),
+  /** The district link's state changed (or its counters moved; at most a few per second). */
+  'link.status': LinkStatus,
+  /**
+   * Upstream changes were applied, coalesced (one event per ~250 ms, not one per change):
+   * how many of each kind, and the ids that changed so stores can refetch what they show.
+   */
+  'mirror.changed': z.object({
+    upTo: z.number().int(),
+    counts: z.record(z.string(), z.number().int()),
+    ids: z.record(z.string(), z.array(z.string())),
+    /** true after a snapshot replaced the mirror: refetch everything. */
+    reset: z.boolean(),
+  }),
+  /** New latest readings, coalesced: the newest value per sensor since the last event. */
+  'readings.changed': z.object({ latest: z.array(ReadingPoint) }),
 } as const;
 
 export type Events = typeof events;

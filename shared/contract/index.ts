@@ -3,4 +3,5 @@ export * from './roles';
 export * from './entities';
 export * from './methods';
 export * from './events';
+export * from './link';
 export * from "./hall-api";

@@ -4,8 +4,9 @@
  * here and only here) and whether a call is audited. Handlers are bound in electron/core.
  */
 import { z } from 'zod';
-import { ADMIN_ONLY, ANYONE_SIGNED_IN, Role } from './roles';
+import { ADMIN_ONLY, ANYONE_SIGNED_IN, Role, STAFF } from './roles';
 import { DivisionCode, Station, StationLevel, User } from './entities';
+import { ActionRecord, ActionState, AlertRecord, Camera, LinkStatus, Notice, QuarantineItem, ReadingBucket, ReadingPoint, ReadingRange, Sensor, SensorType } from './link';
 
 export interface MethodSpec<P extends z.ZodType = z.ZodType, R extends z.ZodType = z.ZodType> {
   params: P;
@@ -95,6 +96,84 @@ export const methods = {
     roles: ADMIN_ONLY,
     audited: true,
     summary: 'Take an online backup of the database into the data directory.',
+  }),
+  'link.status': method({
+    params: Empty,
+    result: LinkStatus,
+    roles: ANYONE_SIGNED_IN,
+    audited: false,
+    summary: 'The district link: state, epoch, cursor, lag, pending/failed actions, quarantined items.',
+  }),
+  'link.quarantine.list': method({
+    params: z.object({ limit: z.number().int().min(1).max(1000).optional() }).strict(),
+    result: z.array(QuarantineItem),
+    roles: STAFF,
+    audited: false,
+    summary: 'Changes from the platform that failed validation, newest first, with the reason and the raw payload.',
+  }),
+  'link.actions.list': method({
+    params: z.object({ state: ActionState.optional(), limit: z.number().int().min(1).max(1000).optional() }).strict(),
+    result: z.array(ActionRecord),
+    roles: STAFF,
+    audited: false,
+    summary: 'The outbox of actions for the platform, newest first.',
+  }),
+  'cameras.list': method({
+    params: z.object({ stationCode: DivisionCode.optional(), online: z.boolean().optional() }).strict(),
+    result: z.array(Camera),
+    roles: ANYONE_SIGNED_IN,
+    audited: false,
+    summary: 'Cameras mirrored from the platform.',
+  }),
+  'sensors.list': method({
+    params: z.object({ stationCode: DivisionCode.optional(), type: SensorType.optional() }).strict(),
+    result: z.array(Sensor),
+    roles: ANYONE_SIGNED_IN,
+    audited: false,
+    summary: 'Sensors mirrored from the platform (rain, river, reservoir, waterlog, fire, gas).',
+  }),
+  'readings.latest': method({
+    params: z.object({ sensorIds: z.array(z.string().max(100)).max(5000).optional() }).strict(),
+    result: z.array(ReadingPoint),
+    roles: ANYONE_SIGNED_IN,
+    audited: false,
+    summary: 'The latest reading of each sensor (or of the given ones).',
+  }),
+  'readings.range': method({
+    params: z
+      .object({ sensorId: z.string().max(100), from: z.iso.datetime({ offset: true }), to: z.iso.datetime({ offset: true }), bucket: ReadingBucket.optional() })
+      .strict(),
+    result: ReadingRange,
+    roles: ANYONE_SIGNED_IN,
+    audited: false,
+    summary: 'Readings of one sensor in a time range: raw values (30 days kept) or hourly min/max/avg (2 years).',
+  }),
+  'alerts.list': method({
+    params: z
+      .object({
+        level: z.enum(['blue', 'yellow', 'orange', 'red']).optional(),
+        stationCode: DivisionCode.optional(),
+        limit: z.number().int().min(1).max(1000).optional(),
+      })
+      .strict(),
+    result: z.array(AlertRecord),
+    roles: ANYONE_SIGNED_IN,
+    audited: false,
+    summary: 'Alerts held by the console, newest first.',
+  }),
+  'alerts.get': method({
+    params: z.object({ id: z.string().min(1).max(200) }).strict(),
+    result: AlertRecord,
+    roles: ANYONE_SIGNED_IN,
+    audited: false,
+    summary: 'One alert by id.',
+  }),
+  'notices.list': method({
+    params: z.object({ limit: z.number().int().min(1).max(500).optional() }).strict(),
+    result: z.array(Notice),
+    roles: ANYONE_SIGNED_IN,
+    audited: false,
+    summary: 'Text notices from the city/provincial platform, newest first.',
   }),
 } as const;
 

@@ -70,10 +70,13 @@ export async function testRouter(routes: RouteRecordRaw[], start: string): Promi
   return router;
 }
 
-/** `global` mounting options: real stores (actions not stubbed), the app's i18n, the fake client. */
-export function globalFor(hall: FakeHall, router: Router, locale: Locale = 'zh-CN') {
+/**
+ * `global` mounting options: real stores (actions not stubbed), the app's i18n, the fake client;
+ * `initialState` seeds stores by id (e.g. a signed-in session).
+ */
+export function globalFor(hall: FakeHall, router: Router, locale: Locale = 'zh-CN', initialState: Record<string, unknown> = {}) {
   return {
-    plugins: [createHallI18n(locale), createTestingPinia({ createSpy: vi.fn, stubActions: false }), router],
+    plugins: [createHallI18n(locale), createTestingPinia({ createSpy: vi.fn, stubActions: false, initialState }), router],
     provide: { [HALL_CLIENT as symbol]: hall.client },
   };
 }

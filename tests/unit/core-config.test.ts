@@ -32,6 +32,19 @@ describe('defaults', () => {
       demo: false,
       console: { name: '源城区应急指挥中心', timeZone: 'Asia/Shanghai' },
       simulator: { stationFlapSeconds: 12 },
+      link: {
+        rawRetentionDays: 30,
+        hourlyRetentionDays: 730,
+        quarantineRetentionDays: 90,
+        retentionIntervalMinutes: 60,
+        reconnectMinMs: 1_000,
+        reconnectMaxMs: 30_000,
+        offlineAfterAttempts: 5,
+        offlineAfterMs: 30_000,
+        requestTimeoutMs: 15_000,
+        actionAckTimeoutMs: 10_000,
+        snapshotPageSize: 500,
+      },
       auth: DEFAULT_AUTH_SETTINGS,
     };
     expect(parseConfig({})).toEqual(expected);

@@ -39,11 +39,11 @@ const NOW = '2025-01-01T00:00:00.000Z';
 describe('the migration list', () => {
   it('is numbered in steps of 10, ascending, and ends at the version openStore reports', () => {
     const versions = MIGRATIONS.map((m) => m.version);
-    expect(versions).toEqual([10, 20, 30]);
+    expect(versions).toEqual([10, 20, 30, 40, 50, 60]);
     for (const v of versions) expect(v % 10).toBe(0);
     const db = new Database(':memory:');
-    expect(migrate(db, MIGRATIONS)).toBe(30);
-    expect(userVersion(db)).toBe(30);
+    expect(migrate(db, MIGRATIONS)).toBe(60);
+    expect(userVersion(db)).toBe(60);
     db.close();
   });
 });
@@ -176,7 +176,7 @@ describe('0030 wall-displays', () => {
 
 describe('migrate()', () => {
   const failing: Migration = {
-    version: 40,
+    version: 990,
     name: 'broken',
     up(db) {
       db.exec('CREATE TABLE half_done (id INTEGER PRIMARY KEY) STRICT');
@@ -186,7 +186,7 @@ describe('migrate()', () => {
 
   it('runs all pending migrations in one transaction: a failing later one leaves nothing behind', () => {
     const db = new Database(':memory:');
-    expect(() => migrate(db, [...MIGRATIONS, failing])).toThrow('Migration 40-broken failed: disk on fire');
+    expect(() => migrate(db, [...MIGRATIONS, failing])).toThrow('Migration 990-broken failed: disk on fire');
     expect(userVersion(db)).toBe(0);
     expect(tables(db)).toEqual([]);
     db.close();
@@ -197,7 +197,7 @@ describe('migrate()', () => {
     migrate(db, [m0010]);
     db.prepare(`INSERT INTO meta (key, value) VALUES ('kept', 'yes')`).run();
     const before = tables(db);
-    expect(() => migrate(db, [m0010, m0020, m0030, failing])).toThrow(/Migration 40-broken failed/);
+    expect(() => migrate(db, [m0010, m0020, m0030, failing])).toThrow(/Migration 990-broken failed/);
     expect(userVersion(db)).toBe(10);
     expect(tables(db)).toEqual(before);
     expect(db.prepare(`SELECT value FROM meta WHERE key = 'kept'`).get()).toEqual({ value: 'yes' });
@@ -216,11 +216,11 @@ describe('migrate()', () => {
     }));
     expect(migrate(db, counted.slice(0, 1))).toBe(10);
     expect(runs).toBe(1);
-    expect(migrate(db, counted)).toBe(30);
-    expect(runs).toBe(3);
+    expect(migrate(db, counted)).toBe(60);
+    expect(runs).toBe(6);
     const schema = db.prepare('SELECT sql FROM sqlite_master ORDER BY name').all();
-    expect(migrate(db, counted)).toBe(30);
-    expect(runs).toBe(3);
+    expect(migrate(db, counted)).toBe(60);
+    expect(runs).toBe(6);
     expect(db.prepare('SELECT sql FROM sqlite_master ORDER BY name').all()).toEqual(schema);
     db.close();
   });
@@ -245,9 +245,9 @@ describe('migrate()', () => {
     expect(caught).toBeInstanceOf(NewerDatabaseError);
     const error = caught as NewerDatabaseError;
     expect(error.found).toBe(70);
-    expect(error.supported).toBe(30);
+    expect(error.supported).toBe(60);
     expect(error.message).toContain('schema 70');
-    expect(error.message).toContain('up to 30');
+    expect(error.message).toContain('up to 60');
     expect(userVersion(db)).toBe(70);
     db.close();
   });

@@ -11,11 +11,24 @@ import { Registry } from '../../electron/core/api/registry';
 import { summarizeParams } from '../../electron/core/audit/audit';
 import { openStore, type Db } from '../../electron/core/db/database';
 import { methods, ROLES, type MethodName, type Role } from '../../shared/contract';
+import type { LinkAlert } from '../../shared/district-link/protocol';
 import { anonymousCtx, DEMO_PASSWORDS, quietConsoleError, signInAs, startCore, valueOf } from '../fixtures/core-helpers';
 
 const METHOD_NAMES = Object.keys(methods) as MethodName[];
 
 /** Valid params for each method, so allowed calls can be checked to succeed; {} for any new one. */
+/** A mirrored alert, so alerts.get has something to return. */
+const SAMPLE_ALERT: LinkAlert = {
+  identifier: 'sample-alert',
+  sender: 'district',
+  sent: '2025-06-01T08:00:00+08:00',
+  status: 'Exercise',
+  msgType: 'Alert',
+  scope: 'Public',
+  info: [{ category: ['Met'], event: '暴雨', urgency: 'Expected', severity: 'Moderate', certainty: 'Likely', area: [{ areaDesc: '源城区' }] }],
+  local: { level: 'blue', type: 'rainstorm' },
+};
+
 const SAMPLE_PARAMS: Partial<Record<MethodName, unknown>> = {
   'auth.login': { username: DEMO_PASSWORDS.operator.username, password: DEMO_PASSWORDS.operator.password },
   'auth.logout': {},
@@ -26,6 +39,8 @@ const SAMPLE_PARAMS: Partial<Record<MethodName, unknown>> = {
   'system.about': {},
   'system.info': {},
   'system.backup': {},
+  'readings.range': { sensorId: 'rain-001', from: '2025-06-01T00:00:00+08:00', to: '2025-06-02T00:00:00+08:00' },
+  'alerts.get': { id: SAMPLE_ALERT.identifier },
 };
 
 /** The matrix as written in the contract, read here without going through roleMayCall. */
@@ -61,6 +76,7 @@ describe('the role matrix over every contract method', () => {
 
   it.each(METHOD_NAMES)('%s is refused exactly when the matrix says so', async (name) => {
     const { core } = await startCore({ demo: true });
+    core.link.store.alerts.upsertFromLink(SAMPLE_ALERT.identifier, SAMPLE_ALERT, new Date().toISOString());
     const callers: [Role | null, CallContext][] = [[null, anonymousCtx]];
     for (const role of ROLES) callers.push([role, (await signInAs(core, role)).ctx]);
 
@@ -191,6 +207,7 @@ describe('the registry in a real core', () => {
 
   it('returns results that conform to each method’s result schema (as admin)', async () => {
     const { core, dataDir } = await startCore({ demo: true });
+    core.link.store.alerts.upsertFromLink(SAMPLE_ALERT.identifier, SAMPLE_ALERT, new Date().toISOString());
     const { ctx } = await signInAs(core, 'admin');
     // auth.logout last: it ends the session the others use.
     const order = [...METHOD_NAMES.filter((m) => m !== 'auth.logout'), 'auth.logout' as const];

@@ -10,6 +10,10 @@ import { describe, expect, it } from 'vitest';
 import { all, backupTo, checkIntegrity, durably, one, openStore, run, StoreOpenError } from '../../electron/core/db/database';
 import { join, raw, sql } from '../../electron/core/db/sql';
 import { tempDir } from '../fixtures/core-helpers';
+import { MIGRATIONS } from '../../electron/core/db/migrations';
+
+/** The schema version a fresh store migrates to: the last migration's. */
+const LATEST = MIGRATIONS.at(-1)!.version;
 
 describe('sql tagged template', () => {
   function notesDb() {
@@ -76,8 +80,8 @@ describe('openStore', () => {
       expect(store.db.pragma('journal_mode', { simple: true })).toBe('wal');
       expect(store.db.pragma('foreign_keys', { simple: true })).toBe(1);
       expect(store.db.pragma('busy_timeout', { simple: true })).toBe(5000);
-      expect(store.schemaVersion).toBe(30);
-      expect(store.db.pragma('user_version', { simple: true })).toBe(30);
+      expect(store.schemaVersion).toBe(LATEST);
+      expect(store.db.pragma('user_version', { simple: true })).toBe(LATEST);
       expect(store.integrity).toEqual({ ok: true, messages: ['ok'] });
     } finally {
       store.db.close();
@@ -91,7 +95,7 @@ describe('openStore', () => {
     first.db.close();
     const second = openStore(file);
     try {
-      expect(second.schemaVersion).toBe(30);
+      expect(second.schemaVersion).toBe(LATEST);
       expect(one(second.db, sql`SELECT value FROM meta WHERE key = ${'site'}`)).toEqual({ value: '源城区' });
     } finally {
       second.db.close();
@@ -123,7 +127,7 @@ describe('openStore', () => {
       expect(damaged.integrity.ok).toBe(false);
       expect(damaged.integrity.messages.length).toBeGreaterThan(0);
       expect(damaged.integrity.messages.join(' ')).not.toBe('ok');
-      expect(damaged.schemaVersion).toBe(30);
+      expect(damaged.schemaVersion).toBe(LATEST);
       expect(checkIntegrity(damaged.db).ok).toBe(false);
     } finally {
       damaged.db.close();
@@ -184,7 +188,7 @@ describe('backupTo', () => {
 
       const copy = new Database(target, { readonly: true });
       try {
-        expect(copy.pragma('user_version', { simple: true })).toBe(30);
+        expect(copy.pragma('user_version', { simple: true })).toBe(LATEST);
         expect(copy.pragma('quick_check', { simple: true })).toBe('ok');
         const copied = copy.prepare('SELECT key, value FROM meta ORDER BY key').all();
         expect(copied).toHaveLength(300);

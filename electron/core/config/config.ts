@@ -27,6 +27,39 @@ export const ConfigSchema = z
       })
       .strict()
       .prefault({}),
+    /** The district platform (District Link v1). Absent: demo mode starts the simulator, live mode has no link. */
+    upstream: z
+      .object({
+        /** Base URL of the platform's socket.io server, e.g. https://district.example:7700 (namespace /link is added). */
+        url: z.url({ protocol: /^(https?|wss?)$/ }),
+        token: z.string().min(1),
+        /** This console's id at the platform (its actions and acknowledgements carry it). */
+        consoleId: z.string().min(1).max(64),
+      })
+      .strict()
+      .optional(),
+    link: z
+      .object({
+        /** Raw sensor readings are kept this long, hourly min/max/avg this long. */
+        rawRetentionDays: z.number().positive().max(3650).default(30),
+        hourlyRetentionDays: z.number().positive().max(36500).default(730),
+        /** Quarantined changes (failed validation) are kept this long for inspection. */
+        quarantineRetentionDays: z.number().positive().max(3650).default(90),
+        retentionIntervalMinutes: z.number().min(1).max(24 * 60).default(60),
+        /** Reconnect backoff with jitter: from min to max (refusals such as a wrong token retry only at max). */
+        reconnectMinMs: z.number().int().min(50).max(60_000).default(1_000),
+        reconnectMaxMs: z.number().int().min(100).max(600_000).default(30_000),
+        /** The link counts as offline after this many failed attempts or this long down. */
+        offlineAfterAttempts: z.number().int().min(1).max(1000).default(5),
+        offlineAfterMs: z.number().int().min(100).max(3_600_000).default(30_000),
+        /** Answers to hello/subscribe/snapshot requests must come within this time. */
+        requestTimeoutMs: z.number().int().min(100).max(300_000).default(15_000),
+        /** An action without an acknowledgement within this time is re-sent later (same id). */
+        actionAckTimeoutMs: z.number().int().min(100).max(300_000).default(10_000),
+        snapshotPageSize: z.number().int().min(1).max(1000).default(500),
+      })
+      .strict()
+      .prefault({}),
     auth: z
       .object({
         sessionHours: z.number().positive().max(24 * 30).default(12),

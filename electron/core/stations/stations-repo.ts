@@ -13,6 +13,10 @@ interface StationRow {
   online: number;
   demo: number;
   note: string | null;
+  source: 'builtin' | 'demo' | 'link';
+  last_contact: string | null;
+  duty_name: string | null;
+  duty_phone: string | null;
 }
 
 function toStation(row: StationRow): Station {
@@ -26,6 +30,9 @@ function toStation(row: StationRow): Station {
     online: row.online === 1,
     demo: row.demo === 1,
     ...(row.note ? { note: row.note } : {}),
+    source: row.source,
+    ...(row.last_contact ? { lastContact: row.last_contact } : {}),
+    ...(row.duty_name !== null || row.duty_phone !== null ? { dutyPerson: { name: row.duty_name ?? '', phone: row.duty_phone ?? '' } } : {}),
   };
 }
 
@@ -40,16 +47,27 @@ const LEVEL_ORDER = sql`CASE level WHEN 'district' THEN 0 WHEN 'town' THEN 1 ELS
 export class StationsRepo {
   constructor(private readonly db: Db) {}
 
+  /**
+   * Built-in and demo places, refreshed at every start. A place the district link has reported
+   * (last_contact set) keeps the platform's name, position and hierarchy: the link is the newer
+   * word on it, and the mirror must still equal the platform's state after a restart.
+   */
   upsertMany(stations: Station[], now = new Date()): void {
     const at = now.toISOString();
     this.db.transaction(() => {
       stations.forEach((s, i) => {
+        const source = s.source ?? (s.demo ? 'demo' : 'builtin');
         run(
           this.db,
-          sql`INSERT INTO stations (code, name, level, parent_code, lat, lon, online, demo, note, sort_key, updated_at)
-              VALUES (${s.code}, ${s.name}, ${s.level}, ${s.parentCode ?? null}, ${s.lat}, ${s.lon}, ${s.online}, ${s.demo}, ${s.note ?? null}, ${i}, ${at})
-              ON CONFLICT (code) DO UPDATE SET name = excluded.name, level = excluded.level, parent_code = excluded.parent_code,
-                lat = excluded.lat, lon = excluded.lon, demo = excluded.demo, note = excluded.note, sort_key = excluded.sort_key,
+          sql`INSERT INTO stations (code, name, level, parent_code, lat, lon, online, demo, note, sort_key, source, updated_at)
+              VALUES (${s.code}, ${s.name}, ${s.level}, ${s.parentCode ?? null}, ${s.lat}, ${s.lon}, ${s.online}, ${s.demo}, ${s.note ?? null}, ${i}, ${source}, ${at})
+              ON CONFLICT (code) DO UPDATE SET
+                name = CASE WHEN stations.last_contact IS NULL THEN excluded.name ELSE stations.name END,
+                level = CASE WHEN stations.last_contact IS NULL THEN excluded.level ELSE stations.level END,
+                parent_code = CASE WHEN stations.last_contact IS NULL THEN excluded.parent_code ELSE stations.parent_code END,
+                lat = CASE WHEN stations.last_contact IS NULL THEN excluded.lat ELSE stations.lat END,
+                lon = CASE WHEN stations.last_contact IS NULL THEN excluded.lon ELSE stations.lon END,
+                demo = excluded.demo, note = excluded.note, sort_key = excluded.sort_key, source = excluded.source,
                 updated_at = excluded.updated_at`,
         );
       });
@@ -71,6 +89,13 @@ export class StationsRepo {
   get(code: string): Station | undefined {
     const row = one<StationRow>(this.db, sql`SELECT * FROM stations WHERE code = ${code}`);
     return row ? toStation(row) : undefined;
+  }
+
+  getMany(codes: readonly string[]): Station[] {
+    if (codes.length === 0) return [];
+    return all<StationRow>(this.db, sql`SELECT * FROM stations WHERE code IN (SELECT value FROM json_each(${JSON.stringify(codes)})) ORDER BY ${LEVEL_ORDER}, code`).map(
+      toStation,
+    );
   }
 
   setOnline(code: string, online: boolean, now = new Date()): Station | undefined {

@@ -1,6 +1,7 @@
 /**
  * Keeps the stations store live while a view that shows stations is mounted: load, apply each
- * 'stations.changed', and reload after a reconnect (events sent while we were away are lost).
+ * 'stations.changed', refetch what 'mirror.changed' names (everything after a snapshot reset),
+ * and reload after a reconnect (events sent while we were away are lost).
  */
 import { onBeforeUnmount, onMounted, watch } from 'vue';
 import { useHallClient } from '../client/hall-client';
@@ -12,10 +13,17 @@ export function useLiveStations(options: { enabled?: () => boolean } = {}) {
   const client = useHallClient();
   const stations = useStationsStore();
   const connection = useConnectionStore();
-  let unsubscribe: (() => void) | null = null;
+  const unsubscribe: (() => void)[] = [];
 
   onMounted(() => {
-    unsubscribe = client.subscribe('stations.changed', ({ stations: changed }) => stations.merge(changed));
+    unsubscribe.push(
+      client.subscribe('stations.changed', ({ stations: changed }) => stations.merge(changed)),
+      client.subscribe('mirror.changed', ({ reset, ids }) => {
+        if (!enabled()) return;
+        if (reset) void stations.load();
+        else if (ids['station']?.length) void stations.refetch(ids['station']);
+      }),
+    );
     if (enabled()) void stations.load();
   });
 
@@ -26,7 +34,7 @@ export function useLiveStations(options: { enabled?: () => boolean } = {}) {
     },
   );
 
-  onBeforeUnmount(() => unsubscribe?.());
+  onBeforeUnmount(() => unsubscribe.splice(0).forEach((off) => off()));
 
   return stations;
 }

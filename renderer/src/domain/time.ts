@@ -47,3 +47,22 @@ const enDate = new Intl.DateTimeFormat('en-US', { timeZone: HALL_TIME_ZONE, year
 export function hallDateLong(value: Date, locale: string): string {
   return locale === 'en' ? enDate.format(value) : `${zhDate.format(value)} ${zhWeekday.format(value)}`;
 }
+
+export type AgeUnit = 'now' | 'minutes' | 'hours' | 'days';
+
+/**
+ * How long ago `value` was, relative to `now`, in the coarsest unit that reads at a glance:
+ * under a minute is "now"; then whole minutes, hours, days (rounded down, never negative,
+ * so a clock a little ahead of the core never says "in 2 minutes").
+ */
+export function ageOf(value: Date | string | number, now: Date | number): { unit: AgeUnit; n: number } | null {
+  const date = toDate(value);
+  if (!date) return null;
+  const ms = Math.max(0, (now instanceof Date ? now.getTime() : now) - date.getTime());
+  const minutes = Math.floor(ms / 60_000);
+  if (minutes < 1) return { unit: 'now', n: 0 };
+  if (minutes < 60) return { unit: 'minutes', n: minutes };
+  const hours = Math.floor(minutes / 60);
+  if (hours < 48) return { unit: 'hours', n: hours };
+  return { unit: 'days', n: Math.floor(hours / 24) };
+}

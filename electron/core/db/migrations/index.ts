@@ -2,6 +2,9 @@ import type { Migration } from '../migrate';
 import { m0010 } from './0010-accounts-audit';
 import { m0020 } from './0020-stations';
 import { m0030 } from './0030-wall-displays';
+import { m0040 } from './0040-link-mirror';
+import { m0050 } from './0050-readings';
+import { m0060 } from './0060-outbox';
 
 /** Every migration, in order. Add a file `NNNN-name.ts` (steps of 10) and list it here. */
-export const MIGRATIONS: readonly Migration[] = [m0010, m0020, m0030];
+export const MIGRATIONS: readonly Migration[] = [m0010, m0020, m0030, m0040, m0050, m0060];
