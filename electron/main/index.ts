@@ -121,12 +121,15 @@ async function main(): Promise<void> {
   // Before Electron closes the windows, so the manager does not reopen walls as they close.
   app.on('before-quit', () => manager.dispose());
   app.on('window-all-closed', () => app.quit());
-  app.on('will-quit', () => {
+  app.on('will-quit', (event: { preventDefault(): void }) => {
     if (closed) return;
     closed = true;
+    // Hold the quit until the link and the demo simulator have closed (the database closes at
+    // once inside closeAsync), then leave for good.
+    event.preventDefault();
     manager.dispose();
     bridge.dispose();
-    core.close();
+    void core.closeAsync().finally(() => app.exit(0));
   });
 
   manager.start();

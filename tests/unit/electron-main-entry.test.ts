@@ -197,13 +197,16 @@ describe('electron/main/index.ts wired to a fake Electron', () => {
     expect(me.ok && (me.value as { user: { role: string } }).user.role).toBe('wall');
   });
 
-  it('closes the core when the app quits', () => {
+  it('closes the core when the app quits, then exits once the link has closed', async () => {
     const wal = path.join(dataDir, 'hall.sqlite-wal');
     expect(fs.existsSync(wal)).toBe(true);
     fake.app.emit('before-quit');
-    fake.app.emit('will-quit');
+    const quit = { prevented: false, preventDefault() { this.prevented = true; } };
+    fake.app.emit('will-quit', quit);
+    expect(quit.prevented).toBe(true); // held until the core has closed
     expect(fake.ipcMain.handlers.has('hall:invoke')).toBe(false);
     // SQLite checkpoints and removes the WAL when its last connection closes.
     expect(fs.existsSync(wal)).toBe(false);
+    await vi.waitFor(() => expect(fake.app.exits).toEqual([0]));
   });
 });

@@ -75,6 +75,20 @@ function references(chain: ChainLink[]): string | undefined {
   return chain.length ? chain.map((c) => `${SENDER},${c.identifier},${c.sent}`).join(' ') : undefined;
 }
 
+/** The CAP header every alert message of the platform shares (an Update/Cancel names its chain). */
+function capHeader(identifier: string, sent: string, msgType: 'Alert' | 'Update' | 'Cancel', chain: ChainLink[]) {
+  const refs = references(chain);
+  return {
+    identifier,
+    sender: SENDER,
+    sent,
+    status: 'Actual' as const,
+    msgType,
+    scope: 'Public' as const,
+    ...(refs ? { references: refs } : {}),
+  };
+}
+
 export function alertIdentifier(sentMs: number, counter: number): string {
   return `YC-${isoLocal(sentMs).slice(0, 19).replace(/\D/g, '')}-${String(counter).padStart(6, '0')}`;
 }
@@ -101,15 +115,8 @@ export function sensorAlert(input: SensorAlertInput): LinkAlert {
   const value = `${round(input.value, 2)}${unit}`;
   const limits = `警戒值${sensor.thresholds?.warn ?? '—'}${unit}，危险值${sensor.thresholds?.danger ?? '—'}${unit}`;
   const cap = cancel ? { urgency: 'Past', severity: 'Minor', certainty: 'Observed' } : CAP_BY_LEVEL[level];
-  const refs = references(input.chain);
   return {
-    identifier: input.identifier,
-    sender: SENDER,
-    sent,
-    status: 'Actual',
-    msgType: input.msgType,
-    scope: 'Public',
-    ...(refs ? { references: refs } : {}),
+    ...capHeader(input.identifier, sent, input.msgType, input.chain),
     info: [
       {
         language: 'zh-CN',
@@ -140,15 +147,8 @@ export function sensorAlert(input: SensorAlertInput): LinkAlert {
 export function typhoonAlert(input: { identifier: string; sentMs: number; msgType: 'Alert' | 'Update' | 'Cancel'; chain: ChainLink[]; level: AlertLevel; name: string }): LinkAlert {
   const sent = isoLocal(input.sentMs);
   const cancel = input.msgType === 'Cancel';
-  const refs = references(input.chain);
   return {
-    identifier: input.identifier,
-    sender: SENDER,
-    sent,
-    status: 'Actual',
-    msgType: input.msgType,
-    scope: 'Public',
-    ...(refs ? { references: refs } : {}),
+    ...capHeader(input.identifier, sent, input.msgType, input.chain),
     info: [
       {
         language: 'zh-CN',
