@@ -22,6 +22,7 @@ import { LinkService, type DemoDistrict } from './link/link-service';
 import { registerLinkMethods } from './link/methods';
 import { registerMirrorMethods } from './mirror/methods';
 import { demoDistrictIn } from './link/demo-district';
+import { setUpMap } from './map';
 import type { Result } from '../../shared/contract';
 
 export interface CoreOptions {
@@ -122,6 +123,7 @@ async function assemble(
   });
   registerLinkMethods(registry, { status: () => link.status(), quarantine: link.store.quarantine, outbox: link.outbox });
   registerMirrorMethods(registry, link.store, config.link, now);
+  setUpMap(registry, { db, events, config, stations, mirror: link.store, now, log });
   registerSystemMethods(registry, db, facts, {
     name: config.console.name,
     ...(demo ? { demoAccounts: DEMO_ACCOUNTS.map(({ username, password, role }) => ({ username, password, role })) } : {}),

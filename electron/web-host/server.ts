@@ -34,24 +34,43 @@ export interface WebHost {
 
 const MAX_BODY_BYTES = 1024 * 1024;
 
-/** CSP for the renderer: nothing from elsewhere; maplibre will need blob: workers. */
-export const CONTENT_SECURITY_POLICY = [
-  "default-src 'none'",
-  "script-src 'self'",
-  "style-src 'self' 'unsafe-inline'",
-  "img-src 'self' data: blob:",
-  "font-src 'self' data:",
-  "connect-src 'self' ws: wss:",
-  "worker-src 'self' blob:",
-  "media-src 'self' blob:",
-  "manifest-src 'self'",
-  "base-uri 'none'",
-  "form-action 'none'",
-  "frame-ancestors 'none'",
-].join('; ');
+/**
+ * CSP for the renderer: nothing from elsewhere, except the tile and style origins of basemaps the
+ * hall configured (map.basemaps[]) — an operator who adds a tile server means it to be reached.
+ * maplibre needs blob: workers.
+ */
+export function contentSecurityPolicy(extraOrigins: readonly string[] = []): string {
+  const extra = extraOrigins.length > 0 ? ` ${extraOrigins.join(' ')}` : '';
+  return [
+    "default-src 'none'",
+    "script-src 'self'",
+    "style-src 'self' 'unsafe-inline'",
+    `img-src 'self' data: blob:${extra}`,
+    "font-src 'self' data:",
+    `connect-src 'self' ws: wss:${extra}`,
+    "worker-src 'self' blob:",
+    "media-src 'self' blob:",
+    "manifest-src 'self'",
+    "base-uri 'none'",
+    "form-action 'none'",
+    "frame-ancestors 'none'",
+  ].join('; ');
+}
 
-function securityHeaders(res: http.ServerResponse): void {
-  res.setHeader('Content-Security-Policy', CONTENT_SECURITY_POLICY);
+export const CONTENT_SECURITY_POLICY = contentSecurityPolicy();
+
+/** Origins of configured basemaps (scheme://host[:port]; `{s}` subdomain templates become a wildcard). */
+export function basemapOrigins(urls: readonly string[]): string[] {
+  const origins = new Set<string>();
+  for (const url of urls) {
+    const match = /^(https?):\/\/([^/?#]+)/i.exec(url.replace(/\{s\}/g, '*'));
+    if (match) origins.add(`${match[1]!.toLowerCase()}://${match[2]!.toLowerCase()}`);
+  }
+  return [...origins];
+}
+
+function securityHeaders(res: http.ServerResponse, csp: string): void {
+  res.setHeader('Content-Security-Policy', csp);
   res.setHeader('X-Content-Type-Options', 'nosniff');
   res.setHeader('Referrer-Policy', 'no-referrer');
   res.setHeader('X-Frame-Options', 'DENY');
@@ -170,8 +189,9 @@ export class ListenError extends Error {}
 export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
   const { core } = options;
   const serveRenderer = rendererHandler(options.rendererDir);
+  const csp = contentSecurityPolicy(basemapOrigins(core.config.map.basemaps.map((b) => b.url)));
   const listener: http.RequestListener = (req, res) => {
-    securityHeaders(res);
+    securityHeaders(res, csp);
     const url = new URL(req.url ?? '/', 'http://host');
     if (url.pathname === '/healthz') return healthz(core, res);
     const rpc = /^\/api\/rpc\/([^/]+)$/.exec(url.pathname);

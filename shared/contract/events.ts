@@ -5,6 +5,7 @@
 import { z } from 'zod';
 import { Station } from './entities';
 import { LinkStatus, ReadingPoint } from './link';
+import { MapView } from './map';
 
 export const events = {
   /** Heartbeat from the core; the renderer's connection indicator also listens to transport state. */
@@ -28,6 +29,8 @@ export const events = {
   }),
   /** New latest readings, coalesced: the newest value per sensor since the last event. */
   'readings.changed': z.object({ latest: z.array(ReadingPoint) }),
+  /** A custom map view was saved or deleted: every named view now (built-in first; a short list). */
+  'map.views.changed': z.object({ views: z.array(MapView) }),
 } as const;
 
 export type Events = typeof events;

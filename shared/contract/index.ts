@@ -4,4 +4,5 @@ export * from './entities';
 export * from './methods';
 export * from './events';
 export * from './link';
+export * from './map';
 export * from "./hall-api";

@@ -7,6 +7,7 @@ import { z } from 'zod';
 import { ADMIN_ONLY, ANYONE_SIGNED_IN, Role, STAFF } from './roles';
 import { DivisionCode, Station, StationLevel, User } from './entities';
 import { ActionRecord, ActionState, AlertRecord, Camera, LinkStatus, Notice, QuarantineItem, ReadingBucket, ReadingPoint, ReadingRange, Sensor, SensorType } from './link';
+import { BBox, Basemap, MapFeatureCollection, MapLayerId, MapLayerInfo, MapView, SaveMapViewParams } from './map';
 
 export interface MethodSpec<P extends z.ZodType = z.ZodType, R extends z.ZodType = z.ZodType> {
   params: P;
@@ -174,6 +175,48 @@ export const methods = {
     roles: ANYONE_SIGNED_IN,
     audited: false,
     summary: 'Text notices from the city/provincial platform, newest first.',
+  }),
+  'map.basemaps.list': method({
+    params: Empty,
+    result: z.array(Basemap),
+    roles: ANYONE_SIGNED_IN,
+    audited: false,
+    summary: 'Basemaps: the built-in offline one first (the default), then those from config (map.basemaps).',
+  }),
+  'map.layers.list': method({
+    params: Empty,
+    result: z.array(MapLayerInfo),
+    roles: ANYONE_SIGNED_IN,
+    audited: false,
+    summary: 'Map layers with their zh name, legend, feature count and availability (slots of later issues are unavailable).',
+  }),
+  'map.features': method({
+    params: z.object({ layer: MapLayerId, bbox: BBox.optional() }).strict(),
+    result: MapFeatureCollection,
+    roles: ANYONE_SIGNED_IN,
+    audited: false,
+    summary: 'The GeoJSON features of one layer (WGS-84), optionally only those touching a bbox [w,s,e,n].',
+  }),
+  'map.views.list': method({
+    params: Empty,
+    result: z.array(MapView),
+    roles: ANYONE_SIGNED_IN,
+    audited: false,
+    summary: 'Named map views: the district, each town, then saved custom views.',
+  }),
+  'map.views.save': method({
+    params: SaveMapViewParams,
+    result: MapView,
+    roles: STAFF,
+    audited: true,
+    summary: 'Save a custom named view (a view with the same name is replaced).',
+  }),
+  'map.views.delete': method({
+    params: z.object({ id: z.string().min(1).max(100) }).strict(),
+    result: Nothing,
+    roles: STAFF,
+    audited: true,
+    summary: 'Delete a custom view (a no-op when it is already gone); built-in views cannot be deleted (conflict).',
   }),
 } as const;
 

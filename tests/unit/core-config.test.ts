@@ -45,6 +45,7 @@ describe('defaults', () => {
         actionAckTimeoutMs: 10_000,
         snapshotPageSize: 500,
       },
+      map: { basemaps: [] },
       auth: DEFAULT_AUTH_SETTINGS,
     };
     expect(parseConfig({})).toEqual(expected);

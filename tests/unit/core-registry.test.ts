@@ -41,6 +41,10 @@ const SAMPLE_PARAMS: Partial<Record<MethodName, unknown>> = {
   'system.backup': {},
   'readings.range': { sensorId: 'rain-001', from: '2025-06-01T00:00:00+08:00', to: '2025-06-02T00:00:00+08:00' },
   'alerts.get': { id: SAMPLE_ALERT.identifier },
+  'map.features': { layer: 'alerts', bbox: [114.5, 23.5, 114.9, 23.9] },
+  'map.views.save': { name: '样例视图', center: [114.7, 23.74], zoom: 12.5 },
+  // Deleting a view that is not there succeeds (idempotent), so every staff role can run it.
+  'map.views.delete': { id: '00000000-0000-4000-8000-000000000000' },
 };
 
 /** The matrix as written in the contract, read here without going through roleMayCall. */

@@ -32,3 +32,16 @@ describe('web host command line', () => {
     expect(defaultDataDir({}, 'linux')).toMatch(/\.config[\\/]yuancheng-hall-console$/);
   });
 });
+
+describe('the renderer CSP', () => {
+  it('allows nothing from elsewhere by default, and exactly the configured basemap origins', async () => {
+    const { basemapOrigins, contentSecurityPolicy } = await import('../../electron/web-host/server');
+    expect(contentSecurityPolicy()).toContain("connect-src 'self' ws: wss:;");
+    const origins = basemapOrigins(['https://t{s}.tianditu.gov.cn/img_w/wmts?x={x}&y={y}&l={z}', 'http://tiles.hall.local:8080/tiles/{z}/{x}/{y}.png', 'not a url']);
+    expect(origins).toEqual(['https://t*.tianditu.gov.cn', 'http://tiles.hall.local:8080']);
+    const csp = contentSecurityPolicy(origins);
+    expect(csp).toContain("img-src 'self' data: blob: https://t*.tianditu.gov.cn http://tiles.hall.local:8080;");
+    expect(csp).toContain("connect-src 'self' ws: wss: https://t*.tianditu.gov.cn http://tiles.hall.local:8080;");
+    expect(csp).toContain("script-src 'self';"); // never scripts from a tile server
+  });
+});

@@ -8,6 +8,37 @@ import path from 'node:path';
 import YAML from 'yaml';
 import { z } from 'zod';
 
+/** One configured basemap (map.basemaps[]): see the `map` key below. */
+export const ConfigBasemap = z
+  .object({
+    id: z
+      .string()
+      .regex(/^[a-z0-9][a-z0-9_-]{0,39}$/, 'lower-case letters, digits, - or _, at most 40')
+      .refine((id) => id !== 'offline', { message: '"offline" is the built-in basemap' }),
+    name: z.string().min(1).max(60),
+    kind: z.enum(['xyz', 'style', 'pmtiles']),
+    url: z.string().min(1).max(2000),
+    datum: z.enum(['WGS-84', 'GCJ-02']).default('WGS-84'),
+    attribution: z.string().max(500).optional(),
+  })
+  .strict()
+  .superRefine((b, ctx) => {
+    const problem = basemapUrlProblem(b.kind, b.url);
+    if (problem) ctx.addIssue({ code: 'custom', path: ['url'], message: problem });
+  });
+
+/** Why a basemap URL does not fit its kind, or null. */
+function basemapUrlProblem(kind: 'xyz' | 'style' | 'pmtiles', url: string): string | null {
+  if (kind === 'pmtiles') {
+    return /^(pmtiles:\/\/|https?:\/\/|file:\/\/)/.test(url) || !url.includes('://') ? null : 'a pmtiles://, http(s):// or file:// URL, or a file path';
+  }
+  if (!/^https?:\/\//.test(url)) return `an http(s) URL for a ${kind} basemap`;
+  if (kind === 'xyz' && !(url.includes('{z}') && url.includes('{x}') && (url.includes('{y}') || url.includes('{-y}')))) {
+    return 'an XYZ tile URL template with {z}, {x} and {y}';
+  }
+  return null;
+}
+
 export const ConfigSchema = z
   .object({
     /** Run with the built-in simulators and the demo accounts. */
@@ -57,6 +88,20 @@ export const ConfigSchema = z
         /** An action without an acknowledgement within this time is re-sent later (same id). */
         actionAckTimeoutMs: z.number().int().min(100).max(300_000).default(10_000),
         snapshotPageSize: z.number().int().min(1).max(1000).default(500),
+      })
+      .strict()
+      .prefault({}),
+    map: z
+      .object({
+        /**
+         * Optional basemaps, listed after the built-in offline one (which stays the default and the
+         * fallback): XYZ raster tiles ({z}/{x}/{y} template, e.g. 天地图 with its key or a tile server
+         * in the hall), a MapLibre style URL, or a local PMTiles file. `datum` is the datum the
+         * tiles are drawn in (天地图: CGCS2000 ≈ WGS-84; Gaode/Tencent tiles: GCJ-02).
+         */
+        basemaps: z.array(ConfigBasemap).default([]).refine((list) => new Set(list.map((b) => b.id)).size === list.length, {
+          message: 'basemap ids must be unique',
+        }),
       })
       .strict()
       .prefault({}),

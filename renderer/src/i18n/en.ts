@@ -1,4 +1,5 @@
 import type { Messages } from './zh-CN';
+import { mapEn } from './map';
 
 /** English; same keys as zh-CN (the type says so). */
 const en: Messages = {
@@ -26,6 +27,7 @@ const en: Messages = {
     version: 'Version {version}',
   },
   shell: { logout: 'Sign out', user: 'Signed in', nav: 'Navigation' },
+  map: mapEn,
   nav: {
     overview: 'Overview',
     alerts: 'Alerts',

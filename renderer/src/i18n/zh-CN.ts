@@ -1,3 +1,4 @@
+import { mapZhCN } from './map';
 /** Chinese (zh-CN) — the console's first language. English (en.ts) must have the same keys. */
 const zhCN = {
   app: { subtitle: '应急指挥调度台', district: '源城区', place: '广东省 · 河源市 · 源城区', loading: '正在加载…', retry: '重试', close: '关闭' },
@@ -24,6 +25,7 @@ const zhCN = {
     version: '版本 {version}',
   },
   shell: { logout: '退出', user: '当前用户', nav: '功能导航' },
+  map: mapZhCN,
   nav: {
     overview: '总览',
     alerts: '告警',

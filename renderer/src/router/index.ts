@@ -16,7 +16,12 @@ import DecisionView from '../views/DecisionView.vue';
 import { ROOMS, type Room } from './rooms';
 import { safeRedirect } from './redirect';
 
-const ROOM_VIEWS: Partial<Record<Room, RouteRecordRaw['component']>> = { overview: OverviewView, settings: SettingsView };
+const ROOM_VIEWS: Partial<Record<Room, RouteRecordRaw['component']>> = {
+  overview: OverviewView,
+  // maplibre is large: the map room is its own chunk, loaded when first opened.
+  map: () => import('../views/MapView.vue'),
+  settings: SettingsView,
+};
 
 export const routes: RouteRecordRaw[] = [
   { path: '/login', name: 'login', component: LoginView },

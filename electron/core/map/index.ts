@@ -1,0 +1,44 @@
+/** Wires the map into a core: the layers over the stations and the upstream mirror, the views, the methods. */
+import type { Registry } from '../api/registry';
+import type { HallConfig } from '../config/config';
+import type { Db } from '../db/database';
+import type { EventBus } from '../events/bus';
+import type { MirrorRepos } from '../mirror/methods';
+import type { StationsRepo } from '../stations/stations-repo';
+import { districtBBox, districtBoundaryWgs84 } from './district-geometry';
+import { defineLayers } from './layers';
+import { registerMapMethods } from './methods';
+import { MapViewsRepo } from './views-repo';
+
+/** At most this many distinct undrawable-area problems are logged (a bad feed must not flood the log). */
+const MAX_LOGGED_PROBLEMS = 200;
+
+export function setUpMap(
+  registry: Registry,
+  deps: { db: Db; events: EventBus; config: HallConfig; stations: StationsRepo; mirror: MirrorRepos; now: () => Date; log: (line: string) => void },
+): void {
+  const logged = new Set<string>();
+  const layers = defineLayers({
+    stations: () => deps.stations.list(),
+    cameras: () => deps.mirror.cameras.list(),
+    sensors: () => deps.mirror.sensors.list(),
+    latestReadings: () => deps.mirror.readings.latest(),
+    alerts: () => deps.mirror.alerts.list({ limit: 1000 }),
+    districtBoundary: districtBoundaryWgs84,
+    now: deps.now,
+    onProblem: (problem) => {
+      if (logged.has(problem) || logged.size >= MAX_LOGGED_PROBLEMS) return;
+      logged.add(problem);
+      deps.log(`[map] cannot draw ${problem}`);
+    },
+  });
+  registerMapMethods(registry, {
+    config: deps.config,
+    layers,
+    views: new MapViewsRepo(deps.db),
+    stations: () => deps.stations.list(),
+    districtBBox,
+    now: deps.now,
+    viewsChanged: (views) => deps.events.emit('map.views.changed', { views }),
+  });
+}

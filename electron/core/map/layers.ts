@@ -1,0 +1,181 @@
+/**
+ * The map's layers as a registry of definitions: id, zh name, kind, legend and a `build` that
+ * returns the layer's WGS-84 features. Adding a layer is a local change: add its id to
+ * MAP_LAYER_IDS (shared/contract/map.ts) and its definition below (a later issue turns a slot into
+ * a real layer by replacing `slot(...)` with a definition that has a `build`).
+ */
+import type { AlertRecord, Camera, LegendEntry, MapFeature, MapGeometry, MapLayerId, MapLayerKind, ReadingPoint, Sensor, Station } from '../../../shared/contract';
+import { MAP_LAYER_IDS } from '../../../shared/contract';
+import {
+  ALERT_LEVEL_COLORS,
+  ALERT_LEVEL_LABELS,
+  BASEMAP_COLORS,
+  CAMERA_STATUS_COLORS,
+  ONLINE_COLORS,
+  SENSOR_STATUS_COLORS,
+  SENSOR_STATUS_LABELS,
+  alertFeatures,
+  alertIsActive,
+  cameraFeature,
+  placeFeature,
+  sensorFeature,
+  stationFeature,
+  type AlertLevel,
+  type PlaceResolver,
+  type SensorStatus,
+} from '../../../shared/map';
+
+export interface LayerDefinition {
+  id: MapLayerId;
+  name: string;
+  kind: MapLayerKind;
+  legend: LegendEntry[];
+  /** Dense point layers: the renderer clusters them. */
+  cluster: boolean;
+  /** Part of the offline basemap rather than an operational layer. */
+  base: boolean;
+  /** Absent for slots that later issues fill: such a layer is listed as unavailable and has no features. */
+  build?: () => MapFeature[];
+}
+
+/** What the layers read; the core passes its repositories, tests may pass arrays. */
+export interface LayerSources {
+  stations(): Station[];
+  cameras(): Camera[];
+  sensors(): Sensor[];
+  latestReadings(): ReadingPoint[];
+  alerts(): AlertRecord[];
+  /** WGS-84 MultiPolygon of the district. */
+  districtBoundary(): MapGeometry;
+  now(): Date;
+  /** Alert areas that cannot be drawn are reported here (logged once per problem by the core). */
+  onProblem?(problem: string): void;
+}
+
+function slot(id: MapLayerId, name: string, kind: MapLayerKind, color: string): LayerDefinition {
+  return { id, name, kind, legend: [{ label: name, color }], cluster: kind === 'point', base: false };
+}
+
+const ALERT_LEVELS: AlertLevel[] = ['red', 'orange', 'yellow', 'blue'];
+const SENSOR_STATUSES: SensorStatus[] = ['danger', 'warn', 'normal', 'no-data'];
+
+export function defineLayers(src: LayerSources): LayerDefinition[] {
+  const places = (): PlaceResolver => {
+    const byCode = new Map(src.stations().map((s) => [s.code, s]));
+    return {
+      districtCode: '441602',
+      districtBoundary: () => src.districtBoundary(),
+      placePoint: (code) => {
+        const s = byCode.get(code);
+        return s ? [s.lon, s.lat] : undefined;
+      },
+    };
+  };
+  return [
+    {
+      id: 'district-boundary',
+      name: '区界',
+      kind: 'polygon',
+      legend: [{ label: '源城区界', color: BASEMAP_COLORS.districtOutline }],
+      cluster: false,
+      base: true,
+      build: () => [
+        {
+          type: 'Feature',
+          id: 'district:441602',
+          geometry: src.districtBoundary(),
+          properties: { fid: 'district:441602', id: '441602', layer: 'district-boundary', name: '源城区', status: 'district', code: '441602' },
+        },
+      ],
+    },
+    {
+      id: 'places',
+      name: '地名',
+      kind: 'point',
+      legend: [
+        { label: '区', color: BASEMAP_COLORS.label, value: 'district' },
+        { label: '镇街', color: BASEMAP_COLORS.label, value: 'town' },
+        { label: '村居', color: BASEMAP_COLORS.label, value: 'village' },
+      ],
+      cluster: false,
+      base: true,
+      build: () => src.stations().map(placeFeature),
+    },
+    {
+      id: 'stations',
+      name: '站点',
+      kind: 'point',
+      legend: [
+        { label: '在线', color: ONLINE_COLORS.online, value: 'online' },
+        { label: '离线', color: ONLINE_COLORS.offline, value: 'offline' },
+      ],
+      cluster: false,
+      base: false,
+      // The district itself is the hall, not a field station.
+      build: () => src.stations().filter((s) => s.level !== 'district').map(stationFeature),
+    },
+    {
+      id: 'cameras',
+      name: '视频监控',
+      kind: 'point',
+      legend: [
+        { label: '在线（云台）', color: CAMERA_STATUS_COLORS.ptz, value: 'ptz' },
+        { label: '在线（固定）', color: CAMERA_STATUS_COLORS.fixed, value: 'fixed' },
+        { label: '离线', color: CAMERA_STATUS_COLORS.offline, value: 'offline' },
+      ],
+      cluster: true,
+      base: false,
+      build: () => src.cameras().map(cameraFeature),
+    },
+    {
+      id: 'sensors',
+      name: '监测设备',
+      kind: 'point',
+      legend: SENSOR_STATUSES.map((s) => ({ label: SENSOR_STATUS_LABELS[s], color: SENSOR_STATUS_COLORS[s], value: s })),
+      cluster: true,
+      base: false,
+      build: () => {
+        const latest = new Map(src.latestReadings().map((r) => [r.sensorId, r]));
+        return src.sensors().map((s) => sensorFeature(s, latest.get(s.id)));
+      },
+    },
+    {
+      id: 'alerts',
+      name: '预警区域',
+      kind: 'mixed',
+      legend: ALERT_LEVELS.map((l) => ({ label: ALERT_LEVEL_LABELS[l], color: ALERT_LEVEL_COLORS[l], value: l })),
+      cluster: false,
+      base: false,
+      build: () => {
+        const resolver = places();
+        const now = src.now();
+        return src
+          .alerts()
+          .filter((a) => alertIsActive(a, now))
+          .flatMap((a) => {
+            const { features, problems } = alertFeatures(a, resolver);
+            problems.forEach((p) => src.onProblem?.(p));
+            return features;
+          });
+      },
+    },
+    slot('incidents', '突发事件', 'point', '#f43f5e'),
+    slot('shelters', '避难场所', 'point', '#10b981'),
+    slot('warehouses', '物资仓库', 'point', '#eab308'),
+    slot('teams', '救援队伍', 'point', '#0ea5e9'),
+    slot('hazmat-sites', '危化品企业', 'point', '#d946ef'),
+    slot('evacuation-zones', '疏散区域', 'polygon', '#fb923c'),
+  ];
+}
+
+/** The definitions by id, checked to cover the contract's layer ids exactly once. */
+export function layerRegistry(definitions: LayerDefinition[]): Map<MapLayerId, LayerDefinition> {
+  const registry = new Map<MapLayerId, LayerDefinition>();
+  for (const d of definitions) {
+    if (registry.has(d.id)) throw new Error(`Map layer ${d.id} is defined twice`);
+    registry.set(d.id, d);
+  }
+  const missing = MAP_LAYER_IDS.filter((id) => !registry.has(id));
+  if (missing.length > 0) throw new Error(`Map layers of the contract without a definition: ${missing.join(', ')}`);
+  return registry;
+}

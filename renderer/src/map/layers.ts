@@ -1,0 +1,149 @@
+/**
+ * The operational layers of the map: one entry per layer says which MapLibre layers draw it, how
+ * they are styled and what the legend shows. Adding a layer (the later issues' incidents,
+ * shelters, …) is one entry here; the panel, toggles, counts and data flow follow from it.
+ * No symbol layer uses text: the map ships no glyphs (labels are HTML, see usePlaceLabels).
+ */
+import type { LayerSpecification } from 'maplibre-gl';
+import type { MapLayerId } from '../../../shared/contract';
+
+export interface LegendRow {
+  /** The `properties.status` value drawn in this colour. */
+  value: string;
+  color: string;
+}
+
+export interface OperationalLayer {
+  id: MapLayerId;
+  /** false: a slot a later issue fills; shown greyed in the panel. */
+  available: boolean;
+  cluster: boolean;
+  visibleByDefault: boolean;
+  legend: LegendRow[];
+  /** The MapLibre layers that draw it (all on the source `src-<id>`). */
+  mapLayers: LayerSpecification[];
+}
+
+export const COLORS = {
+  online: '#34d67f',
+  offline: '#ff5c61',
+  ptz: '#b98cff',
+  fixed: '#3db4ff',
+  normal: '#34d67f',
+  warn: '#ffb547',
+  danger: '#ff5c61',
+  'no-data': '#7f92b0',
+  blue: '#3d8bff',
+  yellow: '#ffe14d',
+  orange: '#ff9640',
+  red: '#ff3b48',
+} as const;
+
+const byStatus = (rows: LegendRow[], fallback = '#7f92b0') => ['match', ['get', 'status'], ...rows.flatMap((r) => [r.value, r.color]), fallback] as unknown as string;
+
+export const sourceId = (layer: MapLayerId) => `src-${layer}`;
+
+function points(id: MapLayerId, legend: LegendRow[], radius: number, stroke: string, cluster: boolean): LayerSpecification[] {
+  const source = sourceId(id);
+  const layers: LayerSpecification[] = [];
+  if (cluster) {
+    layers.push(
+      { id: `${id}-cluster-halo`, type: 'circle', source, filter: ['has', 'point_count'], paint: { 'circle-color': legend[0]!.color, 'circle-opacity': 0.18, 'circle-radius': ['step', ['get', 'point_count'], 18, 10, 24, 50, 32] } },
+      { id: `${id}-cluster`, type: 'circle', source, filter: ['has', 'point_count'], paint: { 'circle-color': '#0e192b', 'circle-radius': ['step', ['get', 'point_count'], 11, 10, 15, 50, 20], 'circle-stroke-color': legend[0]!.color, 'circle-stroke-width': 3 } },
+    );
+  }
+  layers.push({
+    id: `${id}-point`,
+    type: 'circle',
+    source,
+    ...(cluster ? { filter: ['!', ['has', 'point_count']] } : {}),
+    paint: {
+      'circle-color': byStatus(legend),
+      'circle-radius': ['interpolate', ['linear'], ['zoom'], 9, radius, 15, radius * 1.8],
+      'circle-stroke-color': stroke,
+      'circle-stroke-width': 2,
+    },
+  });
+  return layers;
+}
+
+const alertLegend: LegendRow[] = [
+  { value: 'red', color: COLORS.red },
+  { value: 'orange', color: COLORS.orange },
+  { value: 'yellow', color: COLORS.yellow },
+  { value: 'blue', color: COLORS.blue },
+];
+
+const slot = (id: MapLayerId): OperationalLayer => ({ id, available: false, cluster: false, visibleByDefault: false, legend: [], mapLayers: [] });
+
+export const OPERATIONAL_LAYERS: readonly OperationalLayer[] = [
+  {
+    id: 'alerts',
+    available: true,
+    cluster: false,
+    visibleByDefault: true,
+    legend: alertLegend,
+    mapLayers: [
+      { id: 'alerts-fill', type: 'fill', source: sourceId('alerts'), filter: ['==', ['geometry-type'], 'Polygon'], paint: { 'fill-color': byStatus(alertLegend), 'fill-opacity': 0.22 } },
+      { id: 'alerts-outline', type: 'line', source: sourceId('alerts'), filter: ['==', ['geometry-type'], 'Polygon'], paint: { 'line-color': byStatus(alertLegend), 'line-width': 2.5, 'line-dasharray': [3, 1.5] } },
+      { id: 'alerts-point', type: 'circle', source: sourceId('alerts'), filter: ['==', ['geometry-type'], 'Point'], paint: { 'circle-color': byStatus(alertLegend), 'circle-opacity': 0.35, 'circle-radius': 22, 'circle-stroke-color': byStatus(alertLegend), 'circle-stroke-width': 2.5 } },
+    ],
+  },
+  {
+    id: 'stations',
+    available: true,
+    cluster: false,
+    visibleByDefault: true,
+    legend: [
+      { value: 'online', color: COLORS.online },
+      { value: 'offline', color: COLORS.offline },
+    ],
+    mapLayers: points('stations', [{ value: 'online', color: COLORS.online }, { value: 'offline', color: COLORS.offline }], 5, '#0a1322', false),
+  },
+  {
+    id: 'sensors',
+    available: true,
+    cluster: true,
+    visibleByDefault: true,
+    legend: [
+      { value: 'normal', color: COLORS.normal },
+      { value: 'warn', color: COLORS.warn },
+      { value: 'danger', color: COLORS.danger },
+      { value: 'no-data', color: COLORS['no-data'] },
+    ],
+    mapLayers: points('sensors', [{ value: 'normal', color: COLORS.normal }, { value: 'warn', color: COLORS.warn }, { value: 'danger', color: COLORS.danger }, { value: 'no-data', color: COLORS['no-data'] }], 5, '#e7ecf5', true),
+  },
+  {
+    id: 'cameras',
+    available: true,
+    cluster: true,
+    visibleByDefault: true,
+    legend: [
+      { value: 'fixed', color: COLORS.fixed },
+      { value: 'ptz', color: COLORS.ptz },
+      { value: 'offline', color: COLORS.offline },
+    ],
+    mapLayers: points('cameras', [{ value: 'fixed', color: COLORS.fixed }, { value: 'ptz', color: COLORS.ptz }, { value: 'offline', color: COLORS.offline }], 6, '#ffffff', true),
+  },
+  slot('incidents'),
+  slot('shelters'),
+  slot('warehouses'),
+  slot('teams'),
+  slot('hazmat-sites'),
+  slot('evacuation-zones'),
+];
+
+export const AVAILABLE_LAYERS = OPERATIONAL_LAYERS.filter((l) => l.available);
+
+/** The visibility of every MapLibre layer for the operator's toggles. */
+export function layerVisibility(visible: Readonly<Partial<Record<MapLayerId, boolean>>>, layers: readonly OperationalLayer[] = OPERATIONAL_LAYERS): Record<string, 'visible' | 'none'> {
+  const out: Record<string, 'visible' | 'none'> = {};
+  for (const layer of layers) {
+    const on = layer.available && (visible[layer.id] ?? layer.visibleByDefault);
+    for (const mapLayer of layer.mapLayers) out[mapLayer.id] = on ? 'visible' : 'none';
+  }
+  return out;
+}
+
+/** Which MapLibre layers answer a click, topmost first. */
+export const CLICKABLE_LAYERS = ['cameras-point', 'sensors-point', 'stations-point', 'alerts-point', 'alerts-fill', 'cameras-cluster', 'sensors-cluster'];

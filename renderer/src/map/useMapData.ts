@@ -1,0 +1,138 @@
+/**
+ * The features of the operational layers, kept live while the map is mounted. Each layer is
+ * loaded with `map.features`; when the core does not serve it (an older core), the features are
+ * built here from stations/cameras/sensors/readings/alerts with the same ids and properties.
+ * Changes reach the map as diffs by feature id (`onDiff` → GeoJSONSource.updateData):
+ * 'readings.changed' touches only the sensors it names, 'stations.changed' only those
+ * stations, 'mirror.changed' refetches only the layers whose kinds changed.
+ */
+import { onBeforeUnmount, onMounted, shallowRef, triggerRef } from 'vue';
+import type { MapFeature, ReadingPoint, Station } from '../../../shared/contract';
+import { useHallClient } from '../client/hall-client';
+import { alertFeatures, cameraFeatures, diffFeatures, emptyDiff, readingUpdate, sensorFeatures, stationFeatures, type FeatureDiff } from './features';
+import { AVAILABLE_LAYERS } from './layers';
+import { DISTRICT_BOUNDARY } from './offline-style';
+import type { PlaceResolver } from '../../../shared/map/features';
+
+export type LiveLayerId = 'stations' | 'cameras' | 'sensors' | 'alerts';
+const LIVE: readonly LiveLayerId[] = AVAILABLE_LAYERS.map((l) => l.id).filter((id): id is LiveLayerId => ['stations', 'cameras', 'sensors', 'alerts'].includes(id));
+
+/** Which layers a 'mirror.changed' kind touches. */
+const KIND_LAYERS: Record<string, LiveLayerId[]> = { station: ['stations', 'alerts'], camera: ['cameras'], sensor: ['sensors'], alert: ['alerts'] };
+
+export function useMapData(onDiff: (layer: LiveLayerId, diff: FeatureDiff) => void) {
+  const client = useHallClient();
+  /** The features of each layer as the map has them, by feature id. */
+  const layers = shallowRef(new Map<LiveLayerId, Map<string, MapFeature>>(LIVE.map((id) => [id, new Map()])));
+  /** Stations by code: the place search and geocoded alerts need them. */
+  const stations = shallowRef(new Map<string, Station>());
+  const offUnsubscribe: (() => void)[] = [];
+  let useFallback = false;
+  /** Sensor id → feature id, for readings (ids are the core's: `sensor:<id>`). */
+  let sensorFids = new Map<string, string>();
+  const places: PlaceResolver = {
+    districtCode: '441602',
+    districtBoundary: () => DISTRICT_BOUNDARY.features[0]!.geometry as MapFeature['geometry'],
+    placePoint: (code) => {
+      const s = stations.value.get(code);
+      return s ? [s.lon, s.lat] : undefined;
+    },
+  };
+
+  async function fetchFallback(layer: LiveLayerId): Promise<MapFeature[] | null> {
+    if (layer === 'stations') return stationFeatures([...stations.value.values()]);
+    if (layer === 'cameras') {
+      const r = await client.invoke('cameras.list', {});
+      return r.ok ? cameraFeatures(r.value) : null;
+    }
+    if (layer === 'sensors') {
+      const [sensors, latest] = await Promise.all([client.invoke('sensors.list', {}), client.invoke('readings.latest', {})]);
+      if (!sensors.ok || !latest.ok) return null;
+      return sensorFeatures(sensors.value, new Map(latest.value.map((p) => [p.sensorId, p])));
+    }
+    const r = await client.invoke('alerts.list', { limit: 500 });
+    return r.ok ? alertFeatures(r.value, places) : null;
+  }
+
+  async function fetchLayer(layer: LiveLayerId): Promise<MapFeature[] | null> {
+    if (!useFallback) {
+      const r = await client.invoke('map.features', { layer });
+      if (r.ok) return r.value.features;
+      if (r.error.code !== 'not_found') return null;
+      useFallback = true; // this core does not serve map.features yet
+    }
+    return fetchFallback(layer);
+  }
+
+  async function loadStations(): Promise<void> {
+    const r = await client.invoke('stations.list', {});
+    if (r.ok) stations.value = new Map(r.value.map((s) => [s.code, s]));
+  }
+
+  function apply(layer: LiveLayerId, features: MapFeature[]): void {
+    const before = layers.value.get(layer)!;
+    const diff = diffFeatures(before, features);
+    if (emptyDiff(diff)) return;
+    layers.value.set(layer, new Map(features.map((f) => [f.id, f])));
+    if (layer === 'sensors') sensorFids = new Map(features.map((f) => [String(f.properties['id']), f.id]));
+    triggerRef(layers);
+    onDiff(layer, diff);
+  }
+
+  async function refresh(layer: LiveLayerId): Promise<void> {
+    const features = await fetchLayer(layer);
+    if (features) apply(layer, features);
+  }
+
+  async function loadAll(): Promise<void> {
+    await loadStations();
+    await Promise.all(LIVE.map(refresh));
+  }
+
+  function applyReadings(latest: readonly ReadingPoint[]): void {
+    const sensors = layers.value.get('sensors')!;
+    const diff: FeatureDiff = { add: [], remove: [], update: [] };
+    for (const reading of latest) {
+      const fid = sensorFids.get(reading.sensorId);
+      const feature = fid ? sensors.get(fid) : undefined;
+      if (!feature) continue;
+      const props = readingUpdate(feature, reading);
+      feature.properties = { ...feature.properties, ...props };
+      diff.update.push({ id: feature.id, addOrUpdateProperties: Object.entries(props).map(([key, value]) => ({ key, value })) });
+    }
+    if (diff.update.length) {
+      triggerRef(layers);
+      onDiff('sensors', diff);
+    }
+  }
+
+  function applyStations(changed: readonly Station[]): void {
+    const next = new Map(stations.value);
+    for (const s of changed) next.set(s.code, s);
+    stations.value = next;
+    const current = layers.value.get('stations')!;
+    const merged = new Map(current);
+    for (const f of stationFeatures(changed)) merged.set(f.id, f);
+    apply('stations', [...merged.values()]);
+  }
+
+  onMounted(() => {
+    offUnsubscribe.push(
+      client.subscribe('readings.changed', ({ latest }) => applyReadings(latest)),
+      client.subscribe('stations.changed', ({ stations: changed }) => applyStations(changed)),
+      client.subscribe('mirror.changed', ({ reset, ids }) => {
+        if (reset) return void loadAll();
+        const touched = new Set(Object.keys(ids).flatMap((kind) => KIND_LAYERS[kind] ?? []));
+        if (touched.has('stations')) void loadStations().then(() => refresh('stations'));
+        for (const layer of touched) if (layer !== 'stations') void refresh(layer);
+      }),
+      client.onConnectionState((state) => {
+        if (state === 'online') void loadAll(); // events sent while we were away are lost
+      }),
+    );
+    void loadAll();
+  });
+  onBeforeUnmount(() => offUnsubscribe.splice(0).forEach((off) => off()));
+
+  return { layers, stations, reload: loadAll };
+}
