@@ -9,6 +9,7 @@
  * - secure webPreferences for every window main creates.
  * Electron objects are the small structural interfaces below so the policy is tested with fakes.
  */
+import { contentSecurityPolicy as sharedCsp } from '../../shared/csp';
 import { originOf } from './ipc-bridge';
 
 /** Where the renderer is served from and what may leave the app. */
@@ -19,6 +20,8 @@ export interface AppPolicy {
   log?: (line: string) => void;
   /** Permissions granted anyway; empty by default (deny everything). */
   allowedPermissions?: readonly string[];
+  /** Origins of the configured basemaps (shared/csp basemapOrigins of core.config.map.basemaps). */
+  basemapOrigins?: readonly string[];
 }
 
 export interface NavigationEventLike {
@@ -50,26 +53,15 @@ export interface HardenableSession {
 }
 
 /**
- * The Content-Security-Policy of the renderer. maplibre needs blob: workers and blob:/data:
- * images; Vue's runtime build needs no eval. In development the Vite dev server's HMR socket
- * must be reachable, so its ws:// origin is added to connect-src.
+ * The Content-Security-Policy of the renderer (built by shared/csp, as the web host's is).
+ * maplibre needs blob: workers and blob:/data: images; Vue's runtime build needs no eval. The
+ * configured basemaps' origins (and only those) are admitted for images and fetches. In
+ * development the Vite dev server's HMR socket must be reachable, so its ws:// origin is added
+ * to connect-src.
  */
-export function contentSecurityPolicy(options: { devServerOrigin?: string | null } = {}): string {
-  const connect = ["'self'"];
-  if (options.devServerOrigin) connect.push(options.devServerOrigin.replace(/^http/, 'ws'));
-  return [
-    "default-src 'none'",
-    "script-src 'self'",
-    "style-src 'self' 'unsafe-inline'",
-    "img-src 'self' data: blob:",
-    `connect-src ${connect.join(' ')}`,
-    "worker-src 'self' blob:",
-    "font-src 'self'",
-    "media-src 'self' blob:",
-    "base-uri 'none'",
-    "form-action 'none'",
-    "frame-ancestors 'none'",
-  ].join('; ');
+export function contentSecurityPolicy(options: { devServerOrigin?: string | null; basemapOrigins?: readonly string[] } = {}): string {
+  const connect = options.devServerOrigin ? [options.devServerOrigin.replace(/^http/, 'ws')] : [];
+  return sharedCsp(options.basemapOrigins ?? [], { connect, fontData: false, manifest: false });
 }
 
 /** webPreferences for every window main creates; the preload is the only bridge to main. */
@@ -123,7 +115,9 @@ export function hardenSession(session: HardenableSession, policy: AppPolicy): vo
     session.webRequest.onHeadersReceived({ urls: [`${policy.appOrigin}/*`] }, (details, callback) => {
       const headers = { ...(details.responseHeaders ?? {}) };
       for (const name of Object.keys(headers)) if (name.toLowerCase() === 'content-security-policy') delete headers[name];
-      headers['Content-Security-Policy'] = [contentSecurityPolicy({ devServerOrigin: policy.appOrigin })];
+      headers['Content-Security-Policy'] = [
+        contentSecurityPolicy({ devServerOrigin: policy.appOrigin, basemapOrigins: policy.basemapOrigins ?? [] }),
+      ];
       callback({ responseHeaders: headers });
     });
   }

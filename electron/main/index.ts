@@ -9,6 +9,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createCore, type Core } from '../core/core';
 import { loadConfigFile } from '../core/config/config';
+import { basemapOrigins } from '../../shared/csp';
 import { APP_ORIGIN, APP_SCHEME, APP_SCHEME_PRIVILEGES, createAppProtocolHandler } from './app-protocol';
 import { ArgsError, parseMainArgs } from './args';
 import { contentSecurityPolicy, hardenSession, hardenWebContents, secureWebPreferences, type AppPolicy } from './hardening';
@@ -66,13 +67,15 @@ async function main(): Promise<void> {
   // In development electron-vite serves the renderer; in production app:// serves out/renderer.
   const devUrl = app.isPackaged ? undefined : process.env['ELECTRON_RENDERER_URL'];
   const appOrigin = (devUrl && originOf(devUrl)) || APP_ORIGIN;
-  const policy: AppPolicy = { appOrigin, openExternal: (url) => shell.openExternal(url), log };
+  // The configured basemaps' tile/style origins, and only those, pass the CSP (as on the web host).
+  const mapOrigins = basemapOrigins(core.config.map.basemaps.map((b) => b.url));
+  const policy: AppPolicy = { appOrigin, openExternal: (url) => shell.openExternal(url), log, basemapOrigins: mapOrigins };
   app.on('web-contents-created', (_event, contents) => hardenWebContents(contents, policy));
   hardenSession(session.defaultSession, policy);
   if (!devUrl) {
     session.defaultSession.protocol.handle(
       APP_SCHEME,
-      createAppProtocolHandler({ rootDir: path.join(here, '../renderer'), csp: contentSecurityPolicy(), log }),
+      createAppProtocolHandler({ rootDir: path.join(here, '../renderer'), csp: contentSecurityPolicy({ basemapOrigins: mapOrigins }), log }),
     );
   }
 

@@ -12,6 +12,7 @@ import path from 'node:path';
 import sirv from 'sirv';
 import { Server as SocketServer, type Socket } from 'socket.io';
 import { HTTP_STATUS, fail, type Result } from '../../shared/contract';
+import { basemapOrigins, contentSecurityPolicy } from '../../shared/csp';
 import type { Core } from '../core/core';
 
 export interface WebHostOptions {
@@ -34,40 +35,10 @@ export interface WebHost {
 
 const MAX_BODY_BYTES = 1024 * 1024;
 
-/**
- * CSP for the renderer: nothing from elsewhere, except the tile and style origins of basemaps the
- * hall configured (map.basemaps[]) — an operator who adds a tile server means it to be reached.
- * maplibre needs blob: workers.
- */
-export function contentSecurityPolicy(extraOrigins: readonly string[] = []): string {
-  const extra = extraOrigins.length > 0 ? ` ${extraOrigins.join(' ')}` : '';
-  return [
-    "default-src 'none'",
-    "script-src 'self'",
-    "style-src 'self' 'unsafe-inline'",
-    `img-src 'self' data: blob:${extra}`,
-    "font-src 'self' data:",
-    `connect-src 'self' ws: wss:${extra}`,
-    "worker-src 'self' blob:",
-    "media-src 'self' blob:",
-    "manifest-src 'self'",
-    "base-uri 'none'",
-    "form-action 'none'",
-    "frame-ancestors 'none'",
-  ].join('; ');
-}
+// The CSP builder is shared with the Electron console (shared/csp.ts); re-exported for callers here.
+export { basemapOrigins, contentSecurityPolicy };
 
 export const CONTENT_SECURITY_POLICY = contentSecurityPolicy();
-
-/** Origins of configured basemaps (scheme://host[:port]; `{s}` subdomain templates become a wildcard). */
-export function basemapOrigins(urls: readonly string[]): string[] {
-  const origins = new Set<string>();
-  for (const url of urls) {
-    const match = /^(https?):\/\/([^/?#]+)/i.exec(url.replace(/\{s\}/g, '*'));
-    if (match) origins.add(`${match[1]!.toLowerCase()}://${match[2]!.toLowerCase()}`);
-  }
-  return [...origins];
-}
 
 function securityHeaders(res: http.ServerResponse, csp: string): void {
   res.setHeader('Content-Security-Policy', csp);

@@ -95,6 +95,70 @@ test('with the network blocked the map draws the offline district basemap', asyn
   await expect(room.locator('.map-label-town').first()).toBeVisible();
   await expect(room.locator('.map-label-town', { hasText: '埔前镇' })).toBeVisible();
   await page.screenshot({ path: test.info().outputPath('map-offline.png') });
+  // Cluster counts are symbol text drawn locally (no glyphs): nothing was fetched (openMap checks).
+  await canvas.screenshot({ path: test.info().outputPath('map-cluster-counts.png') });
+});
+
+/** Pixels within a small distance of any of `colors` (hex), counted in the page. */
+async function colorPixels(page: Page, png: Buffer, colors: readonly string[]): Promise<number> {
+  return page.evaluate(
+    async ([b64, hexes]) => {
+      const img = new Image();
+      img.src = `data:image/png;base64,${b64}`;
+      await img.decode();
+      const canvas = document.createElement('canvas');
+      canvas.width = img.width;
+      canvas.height = img.height;
+      const ctx = canvas.getContext('2d')!;
+      ctx.drawImage(img, 0, 0);
+      const d = ctx.getImageData(0, 0, img.width, img.height).data;
+      const rgb = hexes.map((h) => [parseInt(h.slice(1, 3), 16), parseInt(h.slice(3, 5), 16), parseInt(h.slice(5, 7), 16)] as const);
+      let n = 0;
+      for (let i = 0; i < d.length; i += 4) {
+        if (rgb.some(([r, g, b]) => Math.abs(d[i]! - r) + Math.abs(d[i + 1]! - g) + Math.abs(d[i + 2]! - b) < 60)) n++;
+      }
+      return n;
+    },
+    [png.toString('base64'), colors] as const,
+  );
+}
+
+/** The alert layer's legend colours (renderer/src/map/layers.ts COLORS red/orange/yellow/blue). */
+const ALERT_COLORS = ['#ff3b48', '#ff9640', '#ffe14d', '#3d8bff'] as const;
+
+test('a storm from the district simulator raises alerts whose CAP areas are drawn on the map', async ({ page, hall }) => {
+  const room = await openMap(page, hall.url);
+  const canvas = room.locator('canvas.maplibregl-canvas');
+  const alertCount = room.locator('[data-testid="layer-count"][data-layer="alerts"]');
+  // Only the alerts are drawn over the basemap: the other point layers share their colours.
+  for (const layer of ['stations', 'sensors', 'cameras']) await room.locator(`[data-testid="layer-toggle"][data-layer="${layer}"]`).uncheck();
+  await expect(room).toHaveAttribute('data-moving', 'false');
+  const alertsBefore = Number(await alertCount.textContent());
+  const baseline = await colorPixels(page, await canvas.screenshot(), ALERT_COLORS);
+
+  // The storm is started by the test process on the in-process simulator's control endpoint.
+  const token = await loginToken(hall.url, 'operator', 'operator123');
+  const status = await rpc<{ url: string | null }>(hall.url, 'link.status', {}, token);
+  if (!status.body.ok || !status.body.value.url) throw new Error(`no simulator URL in link.status: ${JSON.stringify(status.body)}`);
+  const control = await fetch(`${status.body.value.url.replace(/\/$/, '')}/sim/control`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify({ command: 'storm dragon-boat 6h 20s' }),
+  });
+  expect(control.status, await control.clone().text()).toBe(200);
+  expect(((await control.json()) as { ok: boolean }).ok).toBe(true);
+
+  // Signals, no sleeps: the layer's count, then the alert colours on the canvas.
+  await expect.poll(async () => Number(await alertCount.textContent()), { timeout: 40_000 }).toBeGreaterThan(alertsBefore);
+  await expect
+    .poll(async () => colorPixels(page, await canvas.screenshot(), ALERT_COLORS), { timeout: 20_000 })
+    .toBeGreaterThan(baseline + 200);
+  await page.screenshot({ path: test.info().outputPath('map-storm-alerts.png') });
+
+  // Turning the alert layer off takes its colours away again.
+  const drawn = await colorPixels(page, await canvas.screenshot(), ALERT_COLORS);
+  await afterRedraw(room, () => room.locator('[data-testid="layer-toggle"][data-layer="alerts"]').uncheck());
+  expect(await colorPixels(page, await canvas.screenshot(), ALERT_COLORS)).toBeLessThan(baseline + (drawn - baseline) / 4);
 });
 
 test('turning a layer off changes what is drawn, and back on restores it', async ({ page, hall }) => {

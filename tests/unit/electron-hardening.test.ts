@@ -2,6 +2,7 @@ import { EventEmitter } from 'node:events';
 import { describe, expect, it } from 'vitest';
 import {
   contentSecurityPolicy,
+  hardenSession,
   hardenWebContents,
   isSafeExternalUrl,
   secureWebPreferences,
@@ -10,6 +11,7 @@ import {
   type HardenableWebContents,
   type NavigationEventLike,
 } from '../../electron/main/hardening';
+import { basemapOrigins } from '../../shared/csp';
 import { menuTemplate } from '../../electron/main/menu';
 
 type HeadersListener = Parameters<HardenableSession['webRequest']['onHeadersReceived']>[1];
@@ -129,6 +131,16 @@ describe('hardening of every webContents', () => {
     expect(out?.['Content-Security-Policy']?.[0]).toContain('connect-src \'self\' ws://localhost:5173');
   });
 
+  it('admits the configured basemap origins in the dev server CSP too', () => {
+    const session = new FakeSession();
+    hardenSession(session, { appOrigin: 'http://localhost:5173', openExternal: () => {}, log: () => {}, basemapOrigins: ['http://tiles.hall.local:8080'] });
+    let out: Record<string, string[]> | undefined;
+    session.headers[0]!.listener({ url: 'http://localhost:5173/', responseHeaders: {} }, (r) => (out = r.responseHeaders));
+    const csp = out?.['Content-Security-Policy']?.[0] ?? '';
+    expect(csp).toContain("connect-src 'self' ws://localhost:5173 http://tiles.hall.local:8080;");
+    expect(csp).toContain("img-src 'self' data: blob: http://tiles.hall.local:8080;");
+  });
+
   it('leaves the CSP of app:// to its protocol handler (no webRequest hook in production)', () => {
     const { session } = setup('app://hall');
     expect(session.headers).toEqual([]);
@@ -162,6 +174,20 @@ describe('security policy pieces', () => {
       'frame-ancestors': "'none'",
     });
     expect(csp).not.toMatch(/unsafe-eval|\*/);
+  });
+
+  it('the CSP admits exactly the configured basemap origins (shared with the web host), never for scripts', () => {
+    const origins = basemapOrigins(['https://t{s}.tianditu.gov.cn/img_w/wmts?x={x}&y={y}&l={z}', 'http://tiles.hall.local:8080/tiles/{z}/{x}/{y}.png', 'pmtiles://district.pmtiles']);
+    const csp = contentSecurityPolicy({ basemapOrigins: origins });
+    const directives: Record<string, string> = Object.fromEntries(
+      csp.split('; ').map((d): [string, string] => [d.split(' ')[0] ?? '', d.split(' ').slice(1).join(' ')]),
+    );
+    expect(directives['img-src']).toBe("'self' data: blob: https://t*.tianditu.gov.cn http://tiles.hall.local:8080");
+    expect(directives['connect-src']).toBe("'self' https://t*.tianditu.gov.cn http://tiles.hall.local:8080");
+    expect(directives['script-src']).toBe("'self'");
+    expect(directives['font-src']).toBe("'self'");
+    expect(directives['default-src']).toBe("'none'");
+    expect(csp).not.toContain('pmtiles');
   });
 
   it('webPreferences: isolated, sandboxed, no Node, web security on', () => {

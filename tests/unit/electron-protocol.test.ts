@@ -24,6 +24,17 @@ afterAll(() => fs.rmSync(root, { recursive: true, force: true }));
 const get = (url: string, method = 'GET') => serve(new Request(url, { method }));
 
 describe('app:// protocol', () => {
+  it('sends the CSP it is given: the configured basemap origins pass, nothing else', async () => {
+    const mapCsp = contentSecurityPolicy({ basemapOrigins: ['http://tiles.hall.local:8080'] });
+    const handler = createAppProtocolHandler({ rootDir: root, csp: mapCsp, log: () => {} });
+    const index = await handler(new Request('app://hall/'));
+    const header = index.headers.get('content-security-policy') ?? '';
+    expect(header).toBe(mapCsp);
+    expect(header).toContain("img-src 'self' data: blob: http://tiles.hall.local:8080;");
+    expect(header).toContain("connect-src 'self' http://tiles.hall.local:8080;");
+    expect(header).toContain("script-src 'self';");
+  });
+
   it('serves the built renderer with its content type and the CSP header', async () => {
     const index = await get('app://hall/');
     expect(index.status).toBe(200);

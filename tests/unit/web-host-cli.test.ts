@@ -44,4 +44,16 @@ describe('the renderer CSP', () => {
     expect(csp).toContain("connect-src 'self' ws: wss: https://t*.tianditu.gov.cn http://tiles.hall.local:8080;");
     expect(csp).toContain("script-src 'self';"); // never scripts from a tile server
   });
+
+  it('is the one shared builder (shared/csp) the Electron console uses too', async () => {
+    const server = await import('../../electron/web-host/server');
+    const shared = await import('../../shared/csp');
+    expect(server.contentSecurityPolicy).toBe(shared.contentSecurityPolicy);
+    expect(server.basemapOrigins).toBe(shared.basemapOrigins);
+    const { contentSecurityPolicy: electronCsp } = await import('../../electron/main/hardening');
+    const origins = shared.basemapOrigins(['http://tiles.hall.local:8080/{z}/{x}/{y}.png']);
+    for (const csp of [server.contentSecurityPolicy(origins), electronCsp({ basemapOrigins: origins })]) {
+      expect(csp).toContain('img-src \'self\' data: blob: http://tiles.hall.local:8080;');
+    }
+  });
 });

@@ -2,7 +2,8 @@
  * The operational layers of the map: one entry per layer says which MapLibre layers draw it, how
  * they are styled and what the legend shows. Adding a layer (the later issues' incidents,
  * shelters, …) is one entry here; the panel, toggles, counts and data flow follow from it.
- * No symbol layer uses text: the map ships no glyphs (labels are HTML, see usePlaceLabels).
+ * The map ships no glyphs and its style has no `glyphs` key, so maplibre-gl draws symbol text
+ * locally with TinySDF in the CSS families of `text-font` (no request): cluster counts use that.
  */
 import type { LayerSpecification } from 'maplibre-gl';
 import type { MapLayerId } from '../../../shared/contract';
@@ -43,6 +44,9 @@ const byStatus = (rows: LegendRow[], fallback = '#7f92b0') => ['match', ['get', 
 
 export const sourceId = (layer: MapLayerId) => `src-${layer}`;
 
+/** The CJK families of the HTML labels (theme.css --font); maplibre renders them locally (TinySDF). */
+export const LOCAL_TEXT_FONT = ['Noto Sans CJK SC', 'Noto Sans SC', 'Microsoft YaHei', 'PingFang SC', 'sans-serif'];
+
 function points(id: MapLayerId, legend: LegendRow[], radius: number, stroke: string, cluster: boolean): LayerSpecification[] {
   const source = sourceId(id);
   const layers: LayerSpecification[] = [];
@@ -50,6 +54,21 @@ function points(id: MapLayerId, legend: LegendRow[], radius: number, stroke: str
     layers.push(
       { id: `${id}-cluster-halo`, type: 'circle', source, filter: ['has', 'point_count'], paint: { 'circle-color': legend[0]!.color, 'circle-opacity': 0.18, 'circle-radius': ['step', ['get', 'point_count'], 18, 10, 24, 50, 32] } },
       { id: `${id}-cluster`, type: 'circle', source, filter: ['has', 'point_count'], paint: { 'circle-color': '#0e192b', 'circle-radius': ['step', ['get', 'point_count'], 11, 10, 15, 50, 20], 'circle-stroke-color': legend[0]!.color, 'circle-stroke-width': 3 } },
+      // The count: text drawn locally (TinySDF, no glyphs key in the style), never fetched.
+      {
+        id: `${id}-cluster-count`,
+        type: 'symbol',
+        source,
+        filter: ['has', 'point_count'],
+        layout: {
+          'text-field': ['get', 'point_count_abbreviated'],
+          'text-font': LOCAL_TEXT_FONT,
+          'text-size': ['step', ['get', 'point_count'], 12, 10, 13, 50, 15],
+          'text-allow-overlap': true,
+          'text-ignore-placement': true,
+        },
+        paint: { 'text-color': '#ffffff' },
+      },
     );
   }
   layers.push({

@@ -57,7 +57,7 @@ export function useHallMap(handlers: MapHandlers) {
       doubleClickZoom: true,
       dragRotate: false,
       pitchWithRotate: false,
-      // Nothing is fetched from the internet; CJK would be drawn locally if text were ever used.
+      // Nothing is fetched from the internet: symbol text (the cluster counts) is drawn locally.
       localIdeographFontFamily: "'Noto Sans CJK SC', 'Noto Sans SC', 'Microsoft YaHei', sans-serif",
     });
     instance.addControl(new ScaleControl({ unit: 'metric' }), 'bottom-left');
