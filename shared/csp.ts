@@ -33,11 +33,17 @@ export function contentSecurityPolicy(extraOrigins: readonly string[] = [], opti
   ].join('; ');
 }
 
-/** Origins of configured basemaps (scheme://host[:port]; `{s}` subdomain templates become a wildcard). */
+/**
+ * Origins of configured basemaps (scheme://host[:port]; `{s}` subdomain templates become a
+ * wildcard). For a style URL only the style's own origin is admitted: its tiles and sprite must be
+ * served from there (glyphs are never fetched: text is drawn with local fonts).
+ */
 export function basemapOrigins(urls: readonly string[]): string[] {
   const origins = new Set<string>();
   for (const url of urls) {
-    const match = /^(https?):\/\/([^/?#]+)/i.exec(url.replace(/\{s\}/g, '*'));
+    // pmtiles://https://… names the archive's own http(s) URL; local archives (file paths) are
+    // served by the console itself and need no origin.
+    const match = /^(?:pmtiles:\/\/)?(https?):\/\/([^/?#]+)/i.exec(url.replace(/\{s\}/g, '*'));
     if (match) origins.add(`${match[1]!.toLowerCase()}://${match[2]!.toLowerCase()}`);
   }
   return [...origins];

@@ -23,6 +23,7 @@ import { registerLinkMethods } from './link/methods';
 import { registerMirrorMethods } from './mirror/methods';
 import { demoDistrictIn } from './link/demo-district';
 import { setUpMap } from './map';
+import { setUpAlertDesk, type AlertDesk } from './alerts';
 import type { Result } from '../../shared/contract';
 
 export interface CoreOptions {
@@ -51,6 +52,8 @@ export interface Core {
   readonly integrity: IntegrityReport;
   /** The district link: status, the mirror, and `enqueueAction` for domains that report upstream. */
   readonly link: LinkService;
+  /** The alert desk (its methods are in the registry; tests and hosts may reach it here). */
+  readonly alerts: AlertDesk;
   /** Call a method as `ctx`; never throws. */
   invoke(ctx: CallContext, method: string, params: unknown): Promise<Result<unknown>>;
   /** A call context for a bearer token (null user when the token is missing or invalid). */
@@ -123,7 +126,8 @@ async function assemble(
   });
   registerLinkMethods(registry, { status: () => link.status(), quarantine: link.store.quarantine, outbox: link.outbox });
   registerMirrorMethods(registry, link.store, config.link, now);
-  setUpMap(registry, { db, events, config, stations, mirror: link.store, now, log });
+  const desk = setUpAlertDesk(registry, { db, events, link, stations, config, now, log });
+  setUpMap(registry, { db, events, config, stations, mirror: link.store, openAlerts: () => desk.openRecords(), now, log });
   registerSystemMethods(registry, db, facts, {
     name: config.console.name,
     ...(demo ? { demoAccounts: DEMO_ACCOUNTS.map(({ username, password, role }) => ({ username, password, role })) } : {}),
@@ -150,6 +154,7 @@ async function assemble(
   auth.prune();
   const pruneTimer = setInterval(() => auth.prune(), 3_600_000);
   pruneTimer.unref();
+  timers.push(desk.startReminders(), () => desk.stop());
   const tick = setInterval(() => events.emit('system.tick', { now: now().toISOString() }), 5_000);
   tick.unref();
   let closing: Promise<void> | null = null;
@@ -184,6 +189,7 @@ async function assemble(
       return () => sessionEndedHandlers.delete(handler);
     },
     link,
+    alerts: desk,
     close() {
       void closeAsync();
     },

@@ -4,11 +4,17 @@
  * privileges), HTML5 history routes such as /wall/screen-1 work through an SPA fallback to
  * index.html, and every response carries the CSP header.
  *
+ * It also serves the local PMTiles basemaps of the config at /basemaps/<id>.pmtiles with byte
+ * ranges, as the web host does, so the same renderer code reads them on either host.
+ *
  * The handler is a plain `(Request) => Promise<Response>` over the file system so it is tested
  * under Node; index.ts registers it with `protocol.handle`.
  */
+import { createReadStream } from 'node:fs';
 import fs from 'node:fs/promises';
 import path from 'node:path';
+import { Readable } from 'node:stream';
+import { BASEMAP_FILE_ROUTE, PMTILES_CONTENT_TYPE, parseByteRange } from '../../shared/http-range';
 
 export const APP_SCHEME = 'app';
 export const APP_HOST = 'hall';
@@ -54,6 +60,8 @@ export interface AppProtocolOptions {
   rootDir: string;
   csp: string;
   log?: (line: string) => void;
+  /** The local file of a configured PMTiles basemap by id (config basemapFile), or null. */
+  basemapFile?: (id: string) => string | null;
 }
 
 /**
@@ -100,6 +108,8 @@ export function createAppProtocolHandler(options: AppProtocolOptions): (request:
     const url = new URL(request.url);
     if (url.host !== APP_HOST) return notFound(url.host, 404);
     if (request.method !== 'GET' && request.method !== 'HEAD') return notFound(`${request.method} ${url.pathname}`, 405);
+    const basemap = BASEMAP_FILE_ROUTE.exec(url.pathname);
+    if (basemap) return basemapResponse(request, options.basemapFile?.(basemap[1]!) ?? null, options.csp);
     const file = resolveUnder(options.rootDir, url.pathname);
     if (!file) {
       log(`[protocol] refused a path outside the renderer: ${url.pathname}`);
@@ -116,4 +126,28 @@ export function createAppProtocolHandler(options: AppProtocolOptions): (request:
     const body = request.method === 'HEAD' ? null : await fs.readFile(target);
     return new Response(body, { status: 200, headers: headersFor(target) });
   };
+}
+
+/** A configured basemap archive, or the byte range of it that the request asks for. */
+async function basemapResponse(request: Request, file: string | null, csp: string): Promise<Response> {
+  const stat = file ? await fs.stat(file).catch(() => null) : null;
+  if (!file || !stat?.isFile()) {
+    return new Response('Not found: no such local basemap', { status: 404, headers: { 'Content-Type': 'text/plain; charset=utf-8', 'Content-Security-Policy': csp } });
+  }
+  const size = stat.size;
+  const headers: Record<string, string> = {
+    'Content-Type': PMTILES_CONTENT_TYPE,
+    'Content-Security-Policy': csp,
+    'X-Content-Type-Options': 'nosniff',
+    'Accept-Ranges': 'bytes',
+    'Cache-Control': 'no-cache',
+    ETag: `"${size.toString(16)}-${Math.floor(stat.mtimeMs).toString(16)}"`,
+  };
+  const range = parseByteRange(request.headers.get('range'), size);
+  if (range.kind === 'unsatisfiable') return new Response(null, { status: 416, headers: { ...headers, 'Content-Range': `bytes */${size}` } });
+  const [start, end] = range.kind === 'partial' ? [range.start, range.end] : [0, size - 1];
+  headers['Content-Length'] = String(end - start + 1);
+  if (range.kind === 'partial') headers['Content-Range'] = `bytes ${start}-${end}/${size}`;
+  const body = request.method === 'HEAD' || size === 0 ? null : (Readable.toWeb(createReadStream(file, { start, end })) as ReadableStream<Uint8Array>);
+  return new Response(body, { status: range.kind === 'partial' ? 206 : 200, headers });
 }

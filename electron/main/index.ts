@@ -8,7 +8,7 @@ import { app, BrowserWindow, dialog, ipcMain, Menu, powerSaveBlocker, protocol, 
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createCore, type Core } from '../core/core';
-import { loadConfigFile } from '../core/config/config';
+import { basemapFile, loadConfigFile } from '../core/config/config';
 import { basemapOrigins } from '../../shared/csp';
 import { APP_ORIGIN, APP_SCHEME, APP_SCHEME_PRIVILEGES, createAppProtocolHandler } from './app-protocol';
 import { ArgsError, parseMainArgs } from './args';
@@ -68,14 +68,30 @@ async function main(): Promise<void> {
   const devUrl = app.isPackaged ? undefined : process.env['ELECTRON_RENDERER_URL'];
   const appOrigin = (devUrl && originOf(devUrl)) || APP_ORIGIN;
   // The configured basemaps' tile/style origins, and only those, pass the CSP (as on the web host).
-  const mapOrigins = basemapOrigins(core.config.map.basemaps.map((b) => b.url));
-  const policy: AppPolicy = { appOrigin, openExternal: (url) => shell.openExternal(url), log, basemapOrigins: mapOrigins };
+  const basemaps = core.config.map.basemaps;
+  const mapOrigins = basemapOrigins(basemaps.map((b) => b.url));
+  const policy: AppPolicy = {
+    appOrigin,
+    openExternal: (url) => shell.openExternal(url),
+    log,
+    basemapOrigins: mapOrigins,
+    // New orange/red alerts raise a desktop notification (the alert desk); every other permission stays denied.
+    allowedPermissions: ['notifications'],
+  };
   app.on('web-contents-created', (_event, contents) => hardenWebContents(contents, policy));
   hardenSession(session.defaultSession, policy);
   if (!devUrl) {
     session.defaultSession.protocol.handle(
       APP_SCHEME,
-      createAppProtocolHandler({ rootDir: path.join(here, '../renderer'), csp: contentSecurityPolicy({ basemapOrigins: mapOrigins }), log }),
+      createAppProtocolHandler({
+        rootDir: path.join(here, '../renderer'),
+        csp: contentSecurityPolicy({ basemapOrigins: mapOrigins }),
+        log,
+        basemapFile: (id) => {
+          const configured = basemaps.find((b) => b.id === id);
+          return configured ? basemapFile(configured) : null;
+        },
+      }),
     );
   }
 

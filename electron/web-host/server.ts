@@ -4,6 +4,7 @@
  *   GET  /healthz                → {status, version, db, startedAt}
  *   POST /api/rpc/<method>       → Result JSON; Authorization: Bearer <token>
  *   socket.io namespace /hall    → core events, token in the handshake `auth`
+ *   GET  /basemaps/<id>.pmtiles  → a configured local PMTiles basemap, with byte ranges
  */
 import http from 'node:http';
 import https from 'node:https';
@@ -13,6 +14,8 @@ import sirv from 'sirv';
 import { Server as SocketServer, type Socket } from 'socket.io';
 import { HTTP_STATUS, fail, type Result } from '../../shared/contract';
 import { basemapOrigins, contentSecurityPolicy } from '../../shared/csp';
+import { BASEMAP_FILE_ROUTE, PMTILES_CONTENT_TYPE, parseByteRange } from '../../shared/http-range';
+import { basemapFile } from '../core/config/config';
 import type { Core } from '../core/core';
 
 export interface WebHostOptions {
@@ -123,6 +126,52 @@ function rendererHandler(rendererDir: string): http.RequestListener {
   return (req, res) => serve(req, res, () => sendJson(res, 404, fail('not_found', `No such path ${req.url}`)));
 }
 
+/**
+ * A local PMTiles basemap by its configured id, with byte ranges (the pmtiles reader in the page
+ * fetches the header, directories and tiles as ranges). Only files named in map.basemaps[] are
+ * reachable, by id, never by path. No session is asked for: tiles are not secret, and the page's
+ * range fetches carry no bearer token.
+ */
+function serveBasemapFile(core: Core, id: string, req: http.IncomingMessage, res: http.ServerResponse): void {
+  const configured = core.config.map.basemaps.find((b) => b.id === id);
+  const file = configured ? basemapFile(configured) : null;
+  if (req.method !== 'GET' && req.method !== 'HEAD') {
+    res.setHeader('Allow', 'GET, HEAD');
+    return sendJson(res, 405, fail('invalid_params', `Use GET for /basemaps/${id}.pmtiles`));
+  }
+  let stat: fs.Stats | null = null;
+  try {
+    stat = file ? fs.statSync(file) : null;
+  } catch {
+    stat = null;
+  }
+  if (!file || !stat?.isFile()) return sendJson(res, 404, fail('not_found', `No local basemap file ${id}`));
+  const size = stat.size;
+  const headers: http.OutgoingHttpHeaders = {
+    'Content-Type': PMTILES_CONTENT_TYPE,
+    'Accept-Ranges': 'bytes',
+    // The operator may replace the file: revalidate, and let the reader notice a changed archive.
+    'Cache-Control': 'no-cache',
+    ETag: `"${size.toString(16)}-${Math.floor(stat.mtimeMs).toString(16)}"`,
+    'Last-Modified': stat.mtime.toUTCString(),
+  };
+  const range = parseByteRange(req.headers.range, size);
+  if (range.kind === 'unsatisfiable') {
+    res.writeHead(416, { ...headers, 'Content-Range': `bytes */${size}`, 'Content-Length': 0 });
+    return void res.end();
+  }
+  const [start, end] = range.kind === 'partial' ? [range.start, range.end] : [0, size - 1];
+  res.writeHead(range.kind === 'partial' ? 206 : 200, {
+    ...headers,
+    'Content-Length': end - start + 1,
+    ...(range.kind === 'partial' ? { 'Content-Range': `bytes ${start}-${end}/${size}` } : {}),
+  });
+  if (req.method === 'HEAD' || size === 0) return void res.end();
+  fs.createReadStream(file, { start, end })
+    .on('error', () => res.destroy())
+    .pipe(res);
+}
+
 /** Authenticates sockets, forwards core events, ends sockets whose session ended. */
 function attachSockets(core: Core, io: SocketServer, sessionCheckMs: number): () => void {
   const hall = io.of('/hall');
@@ -174,6 +223,9 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
       return;
     }
     if (url.pathname.startsWith('/api/')) return sendResult(res, fail('not_found', `No API at ${url.pathname}`));
+    const basemap = BASEMAP_FILE_ROUTE.exec(url.pathname);
+    if (basemap) return serveBasemapFile(core, basemap[1]!, req, res);
+    if (url.pathname.startsWith('/basemaps/')) return sendJson(res, 404, fail('not_found', `No basemap at ${url.pathname}`));
     serveRenderer(req, res);
   };
   const server = options.tls

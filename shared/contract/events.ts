@@ -6,6 +6,7 @@ import { z } from 'zod';
 import { Station } from './entities';
 import { LinkStatus, ReadingPoint } from './link';
 import { MapView } from './map';
+import { AlertLevel } from './alerts';
 
 export const events = {
   /** Heartbeat from the core; the renderer's connection indicator also listens to transport state. */
@@ -31,6 +32,13 @@ export const events = {
   'readings.changed': z.object({ latest: z.array(ReadingPoint) }),
   /** A custom map view was saved or deleted: every named view now (built-in first; a short list). */
   'map.views.changed': z.object({ views: z.array(MapView) }),
+  /** Desk alerts changed (raised, updated, acknowledged, closed…); reset: refetch the list. */
+  'alerts.changed': z.object({ ids: z.array(z.string()), reset: z.boolean() }),
+  /**
+   * An orange/red alert stayed unacknowledged: stage 1 reminds the desk, stage 2 notifies the
+   * commanders. Renderers ring again and show it.
+   */
+  'alerts.reminder': z.object({ id: z.string(), stage: z.number().int().min(1).max(2), level: AlertLevel, headline: z.string(), minutes: z.number() }),
 } as const;
 
 export type Events = typeof events;

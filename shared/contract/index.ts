@@ -6,3 +6,4 @@ export * from './events';
 export * from './link';
 export * from './map';
 export * from "./hall-api";
+export * from './alerts';

@@ -17,9 +17,12 @@ export type BasemapKind = z.infer<typeof BasemapKind>;
  * A basemap the operator can switch to. The built-in one (id 'offline', kind 'offline', no url)
  * is the renderer's resources/map/offline-style.json plus the 'district-boundary' and 'places'
  * layers of map.features; it is always first and needs no network. Configured ones follow, in
- * config order: kind 'xyz' has a `{z}/{x}/{y}` tile URL template, 'style' a MapLibre style URL,
- * 'pmtiles' a `pmtiles://…` or file URL. `datum` says which datum the tiles are drawn in: a
- * GCJ-02 basemap is offset ~500 m from the WGS-84 features unless the renderer shifts it.
+ * config order: kind 'xyz' has a `{z}/{x}/{y}` tile URL template, 'style' a MapLibre style URL
+ * (style spec v8), 'pmtiles' the http(s) URL of a PMTiles v3 archive (range requests) — for an
+ * archive that is a local file of the console, the path `/basemaps/<id>.pmtiles` on the console's
+ * own origin, which serves it (never the file's path on disk). `datum` says which datum the tiles
+ * are drawn in: a GCJ-02 basemap is offset ~500 m from the WGS-84 features unless the renderer
+ * shifts it.
  */
 export const Basemap = z.object({
   id: z.string(),

@@ -6,7 +6,8 @@
 import { z } from 'zod';
 import { ADMIN_ONLY, ANYONE_SIGNED_IN, Role, STAFF } from './roles';
 import { DivisionCode, Station, StationLevel, User } from './entities';
-import { ActionRecord, ActionState, AlertRecord, Camera, LinkStatus, Notice, QuarantineItem, ReadingBucket, ReadingPoint, ReadingRange, Sensor, SensorType } from './link';
+import { ActionRecord, ActionState, Camera, LinkStatus, Notice, QuarantineItem, ReadingBucket, ReadingPoint, ReadingRange, Sensor, SensorType } from './link';
+import { AlertCounts, AlertFilter, AlertRule, AlertsListParams, AlertsListResult, DeskAlert, DeskAlertDetail, ManualAlertParams, SavedAlertFilter } from './alerts';
 import { BBox, Basemap, MapFeatureCollection, MapLayerId, MapLayerInfo, MapView, SaveMapViewParams } from './map';
 
 export interface MethodSpec<P extends z.ZodType = z.ZodType, R extends z.ZodType = z.ZodType> {
@@ -25,6 +26,7 @@ function method<P extends z.ZodType, R extends z.ZodType>(spec: MethodSpec<P, R>
 
 const Empty = z.object({}).strict();
 const Nothing = z.null();
+const AlertId = z.object({ id: z.string().min(1).max(200) }).strict();
 
 export const methods = {
   'auth.login': method({
@@ -150,24 +152,109 @@ export const methods = {
     summary: 'Readings of one sensor in a time range: raw values (30 days kept) or hourly min/max/avg (2 years).',
   }),
   'alerts.list': method({
-    params: z
-      .object({
-        level: z.enum(['blue', 'yellow', 'orange', 'red']).optional(),
-        stationCode: DivisionCode.optional(),
-        limit: z.number().int().min(1).max(1000).optional(),
-      })
-      .strict(),
-    result: z.array(AlertRecord),
+    params: AlertsListParams,
+    result: AlertsListResult,
     roles: ANYONE_SIGNED_IN,
     audited: false,
-    summary: 'Alerts held by the console, newest first.',
+    summary: 'The desk\'s alerts (one per CAP chain), newest first, filtered; pages with cursor/nextCursor.',
   }),
   'alerts.get': method({
-    params: z.object({ id: z.string().min(1).max(200) }).strict(),
-    result: AlertRecord,
+    params: AlertId,
+    result: DeskAlertDetail,
     roles: ANYONE_SIGNED_IN,
     audited: false,
-    summary: 'One alert by id.',
+    summary: 'One alert with its latest CAP message, its chain and its timeline.',
+  }),
+  'alerts.counts': method({
+    params: Empty,
+    result: AlertCounts,
+    roles: ANYONE_SIGNED_IN,
+    audited: false,
+    summary: 'Open and unacknowledged alerts, open alerts by level (KPIs, the wall ticker).',
+  }),
+  'alerts.ack': method({
+    params: z.object({ id: z.string().min(1).max(200), note: z.string().max(1000).optional() }).strict(),
+    result: DeskAlert,
+    roles: STAFF,
+    audited: true,
+    summary: 'Acknowledge a new alert (silences its alarm); goes upstream as alert.ack when it came from the link.',
+  }),
+  'alerts.handle': method({
+    params: AlertId,
+    result: DeskAlert,
+    roles: STAFF,
+    audited: true,
+    summary: 'Mark an alert as being handled (acknowledging it first if needed).',
+  }),
+  'alerts.close': method({
+    params: z.object({ id: z.string().min(1).max(200), resolution: z.string().trim().min(2, 'a resolution is required').max(2000) }).strict(),
+    result: DeskAlert,
+    roles: STAFF,
+    audited: true,
+    summary: 'Close an alert with a resolution; goes upstream as alert.close when it came from the link.',
+  }),
+  'alerts.escalate': method({
+    params: z.object({ id: z.string().min(1).max(200), note: z.string().max(1000).optional() }).strict(),
+    result: z.object({ alert: DeskAlert, incidentId: z.string() }),
+    roles: STAFF,
+    audited: true,
+    summary: 'Escalate an alert to an incident (creates the incident or joins the one it already has).',
+  }),
+  'alerts.create': method({
+    params: ManualAlertParams,
+    result: DeskAlert,
+    roles: STAFF,
+    audited: true,
+    summary: 'Enter an alert by hand (a phone call, a patrol\'s report).',
+  }),
+  'alerts.importCap': method({
+    params: z.object({ xml: z.string().min(1).max(2_000_000) }).strict(),
+    result: z.object({ alert: DeskAlert, effect: z.enum(['created', 'updated', 'cancelled', 'unchanged']) }),
+    roles: STAFF,
+    audited: true,
+    summary: 'Import a CAP 1.2 (or 1.1) document; an Update/Cancel changes the alert it references. Invalid → invalid_cap with every problem.',
+  }),
+  'alerts.exportCap': method({
+    params: AlertId,
+    result: z.object({ xml: z.string(), filename: z.string() }),
+    roles: ANYONE_SIGNED_IN,
+    audited: false,
+    summary: 'The alert\'s latest message as CAP 1.2 XML (valid against the OASIS schema).',
+  }),
+  'alerts.rules.list': method({
+    params: Empty,
+    result: z.array(AlertRule),
+    roles: ANYONE_SIGNED_IN,
+    audited: false,
+    summary: 'Local threshold rules over sensor readings.',
+  }),
+  'alerts.rules.save': method({
+    params: z.object({ rule: AlertRule }).strict(),
+    result: AlertRule,
+    roles: ADMIN_ONLY,
+    audited: true,
+    summary: 'Create or change a local rule (admin).',
+  }),
+  'alerts.filters.list': method({
+    params: Empty,
+    result: z.array(SavedAlertFilter),
+    roles: STAFF,
+    audited: false,
+    summary: 'The caller\'s saved desk filters.',
+  }),
+  'alerts.filters.save': method({
+    params: z.object({ name: z.string().trim().min(1).max(50), filter: AlertFilter }).strict(),
+    result: SavedAlertFilter,
+    roles: STAFF,
+    audited: false,
+    summary: 'Save the desk filter under a name (replaces one of the same name).',
+  }),
+  'alerts.filters.delete': method({
+    params: z.object({ id: z.number().int() }).strict(),
+    result: Nothing,
+    roles: STAFF,
+    audited: false,
+    summary: 'Delete one of the caller\'s saved filters.',
   }),
   'notices.list': method({
     params: z.object({ limit: z.number().int().min(1).max(500).optional() }).strict(),

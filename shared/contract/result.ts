@@ -4,6 +4,7 @@
  */
 export const ERROR_CODES = [
   'invalid_params',
+  'invalid_cap',
   'unauthorized',
   'forbidden',
   'not_found',
@@ -25,6 +26,7 @@ export type Result<T> = { ok: true; value: T } | { ok: false; error: HallErrorBo
 /** HTTP status for each error code: bad input is always 4xx, never 5xx. */
 export const HTTP_STATUS: Record<ErrorCode, number> = {
   invalid_params: 400,
+  invalid_cap: 400,
   unauthorized: 401,
   forbidden: 403,
   not_found: 404,

@@ -19,7 +19,6 @@ const base: Handlers = {
   'cameras.list': () => ok([CAMERA]),
   'sensors.list': () => ok([SENSOR]),
   'readings.latest': () => ok([{ sensorId: 'rv-1', value: 2, at: '2026-01-01T00:00:00Z' }]),
-  'alerts.list': () => ok([]),
 };
 
 async function mountData(handlers: Handlers) {

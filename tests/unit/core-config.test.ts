@@ -46,6 +46,7 @@ describe('defaults', () => {
         snapshotPageSize: 500,
       },
       map: { basemaps: [] },
+      alerts: { remindAfterMinutes: 5, notifyCommandersAfterMinutes: 15, reminderCheckSeconds: 15 },
       auth: DEFAULT_AUTH_SETTINGS,
     };
     expect(parseConfig({})).toEqual(expected);

@@ -68,6 +68,7 @@ describe('map layers and features over the demo district', () => {
     await core.link.ready;
     await untilMirrored(core);
     core.link.store.alerts.upsertFromLink(CIRCLE_ALERT.identifier, CIRCLE_ALERT, new Date().toISOString());
+    core.alerts.sync(); // the alert layer draws the desk's open alerts
 
     const features = async (layer: string, bbox?: number[]) =>
       valueOf<MapFeatureCollection>(await core.invoke(ctx, 'map.features', bbox ? { layer, bbox } : { layer }));
@@ -229,7 +230,7 @@ describe('named map views', () => {
 
   it('0070 map-views: a STRICT table with unique names and checked ranges', () => {
     const db = new Database(':memory:');
-    expect(migrate(db, MIGRATIONS)).toBe(70);
+    expect(migrate(db, MIGRATIONS)).toBe(80);
     expect((db.prepare(`SELECT strict FROM pragma_table_list WHERE name = 'map_views'`).get() as { strict: number }).strict).toBe(1);
     const repo = new MapViewsRepo(db);
     const now = new Date('2025-06-01T00:00:00Z');
@@ -253,7 +254,7 @@ describe('basemaps', () => {
       map: {
         basemaps: [
           { id: 'tianditu', name: '天地图影像', kind: 'xyz', url: 'https://t0.example.cn/img_w/wmts?tk=KEY&TILEMATRIX={z}&TILEROW={y}&TILECOL={x}', attribution: '天地图' },
-          { id: 'hall-pmtiles', name: '大厅离线瓦片', kind: 'pmtiles', url: 'pmtiles://hall/yuancheng.pmtiles', datum: 'GCJ-02' },
+          { id: 'hall-pmtiles', name: '大厅离线瓦片', kind: 'pmtiles', url: '/data/yuancheng.pmtiles', datum: 'GCJ-02' },
         ],
       },
     });
@@ -270,6 +271,8 @@ describe('basemaps', () => {
     expect(basemaps.filter((b) => b.default)).toHaveLength(1);
     expect(basemaps[1]).toMatchObject({ attribution: '天地图' });
     expect(basemaps[1]!.url).toContain('TILEMATRIX={z}');
+    // A local archive is served by the console by id: the renderer never sees the path on disk.
+    expect(basemaps[2]!.url).toBe('/basemaps/hall-pmtiles.pmtiles');
   });
 
   it.each([

@@ -5,6 +5,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import YAML from 'yaml';
 import { z } from 'zod';
 
@@ -30,13 +31,33 @@ export const ConfigBasemap = z
 /** Why a basemap URL does not fit its kind, or null. */
 function basemapUrlProblem(kind: 'xyz' | 'style' | 'pmtiles', url: string): string | null {
   if (kind === 'pmtiles') {
-    return /^(pmtiles:\/\/|https?:\/\/|file:\/\/)/.test(url) || !url.includes('://') ? null : 'a pmtiles://, http(s):// or file:// URL, or a file path';
+    if (/^(pmtiles:\/\/)?https?:\/\//.test(url)) return null;
+    // A local archive is served by the console itself (/basemaps/<id>.pmtiles): it must name one
+    // file unambiguously, whatever the working directory of the console.
+    const file = basemapFile({ kind, url });
+    return file && path.isAbsolute(file) ? null : 'an http(s):// or pmtiles://http(s):// URL, a file:// URL or an absolute file path';
   }
   if (!/^https?:\/\//.test(url)) return `an http(s) URL for a ${kind} basemap`;
   if (kind === 'xyz' && !(url.includes('{z}') && url.includes('{x}') && (url.includes('{y}') || url.includes('{-y}')))) {
     return 'an XYZ tile URL template with {z}, {x} and {y}';
   }
   return null;
+}
+
+/**
+ * The local file of a PMTiles basemap (`url` a file:// URL or a file path), or null when its
+ * archive is fetched over http(s). The hosts serve only these files, by basemap id.
+ */
+export function basemapFile(b: { kind: string; url: string }): string | null {
+  if (b.kind !== 'pmtiles' || /^(pmtiles:\/\/)?https?:\/\//.test(b.url)) return null;
+  if (b.url.startsWith('file://')) {
+    try {
+      return fileURLToPath(b.url);
+    } catch {
+      return null;
+    }
+  }
+  return b.url.includes('://') ? null : b.url;
 }
 
 export const ConfigSchema = z
@@ -104,6 +125,18 @@ export const ConfigSchema = z
         }),
       })
       .strict()
+      .prefault({}),
+    alerts: z
+      .object({
+        /** An unacknowledged orange/red alert reminds the desk after this long… */
+        remindAfterMinutes: z.number().min(0.05).max(24 * 60).default(5),
+        /** …and notifies the commanders after this long. */
+        notifyCommandersAfterMinutes: z.number().min(0.05).max(24 * 60).default(15),
+        /** How often the reminders are checked. */
+        reminderCheckSeconds: z.number().min(0.2).max(600).default(15),
+      })
+      .strict()
+      .refine((a) => a.notifyCommandersAfterMinutes >= a.remindAfterMinutes, { message: 'notifyCommandersAfterMinutes must not be shorter than remindAfterMinutes' })
       .prefault({}),
     auth: z
       .object({

@@ -14,6 +14,7 @@ import { LinkClient } from './link-client';
 import { SqliteMirrorStore } from './mirror-store';
 import { SqliteOutbox } from './outbox';
 import { MirrorPublisher } from './publisher';
+import type { AppliedSummary } from './seams';
 
 export interface Upstream {
   url: string;
@@ -64,6 +65,12 @@ export class LinkService {
   }
 
   private markReady: () => void = () => undefined;
+  private readonly appliedHooks: ((summary: AppliedSummary, reset: boolean) => void)[] = [];
+
+  /** Called after every batch or snapshot the mirror committed. */
+  onApplied(hook: (summary: AppliedSummary, reset: boolean) => void): void {
+    this.appliedHooks.push(hook);
+  }
 
   /** Whether the link will run (an upstream is configured, or the demo simulator is started). */
   get enabled(): boolean {
@@ -105,7 +112,11 @@ export class LinkService {
       now: this.options.now,
       ...(this.options.random ? { random: this.options.random } : {}),
       onStatus: (status) => this.options.events.emit('link.status', status),
-      onApplied: (summary, reset) => this.publisher.add(summary, reset),
+      onApplied: (summary, reset) => {
+        // Domains that derive state from the mirror (the alert desk) first, so the events of both go out together.
+        for (const hook of this.appliedHooks) hook(summary, reset);
+        this.publisher.add(summary, reset);
+      },
       log: this.options.log,
     });
     this.client.start();

@@ -1,4 +1,5 @@
 /** Wires the map into a core: the layers over the stations and the upstream mirror, the views, the methods. */
+import type { AlertRecord } from '../../../shared/contract';
 import type { Registry } from '../api/registry';
 import type { HallConfig } from '../config/config';
 import type { Db } from '../db/database';
@@ -15,7 +16,17 @@ const MAX_LOGGED_PROBLEMS = 200;
 
 export function setUpMap(
   registry: Registry,
-  deps: { db: Db; events: EventBus; config: HallConfig; stations: StationsRepo; mirror: MirrorRepos; now: () => Date; log: (line: string) => void },
+  deps: {
+    db: Db;
+    events: EventBus;
+    config: HallConfig;
+    stations: StationsRepo;
+    mirror: MirrorRepos;
+    /** The alerts to draw: the desk's open alerts with their latest CAP message. */
+    openAlerts: () => AlertRecord[];
+    now: () => Date;
+    log: (line: string) => void;
+  },
 ): void {
   const logged = new Set<string>();
   const layers = defineLayers({
@@ -23,7 +34,7 @@ export function setUpMap(
     cameras: () => deps.mirror.cameras.list(),
     sensors: () => deps.mirror.sensors.list(),
     latestReadings: () => deps.mirror.readings.latest(),
-    alerts: () => deps.mirror.alerts.list({ limit: 1000 }),
+    alerts: deps.openAlerts,
     districtBoundary: districtBoundaryWgs84,
     now: deps.now,
     onProblem: (problem) => {

@@ -6,7 +6,7 @@ import type { Basemap, MapLayerInfo, MapView } from '../../../shared/contract';
 import { filterByBBox } from '../../../shared/map';
 import type { Registry } from '../api/registry';
 import { HallError } from '../api/errors';
-import type { HallConfig } from '../config/config';
+import { basemapFile, type HallConfig } from '../config/config';
 import { layerRegistry, type LayerDefinition } from './layers';
 import { builtInViews } from './views';
 import type { MapViewsRepo } from './views-repo';
@@ -30,7 +30,9 @@ export function listBasemaps(config: HallConfig): Basemap[] {
       name: b.name,
       kind: b.kind,
       datum: b.datum,
-      url: b.url,
+      // A local PMTiles file is served by the console (web host and app://) by id: the renderer
+      // gets that path on its own origin, never a path on disk.
+      url: basemapFile(b) ? `/basemaps/${b.id}.pmtiles` : b.url,
       ...(b.attribution ? { attribution: b.attribution } : {}),
     })),
   ];

@@ -30,11 +30,5 @@ export function registerMirrorMethods(registry: Registry, repos: MirrorRepos, se
     const bucket = params.bucket ?? (to - from <= RAW_RANGE_MAX_MS && from >= rawHorizon ? 'raw' : 'hour');
     return repos.readings.range(params.sensorId, from, to, bucket);
   });
-  registry.register('alerts.list', (params) => repos.alerts.list(params));
-  registry.register('alerts.get', (params) => {
-    const alert = repos.alerts.get(params.id);
-    if (!alert) throw new HallError('not_found', `No alert with id ${params.id}`);
-    return alert;
-  });
   registry.register('notices.list', (params) => repos.notices.list(params.limit));
 }

@@ -1,5 +1,6 @@
 import type { Messages } from './zh-CN';
 import { mapEn } from './map';
+import { alarmEn } from './alarm';
 
 /** English; same keys as zh-CN (the type says so). */
 const en: Messages = {
@@ -28,6 +29,7 @@ const en: Messages = {
   },
   shell: { logout: 'Sign out', user: 'Signed in', nav: 'Navigation' },
   map: mapEn,
+  alarm: alarmEn,
   nav: {
     overview: 'Overview',
     alerts: 'Alerts',

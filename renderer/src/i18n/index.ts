@@ -2,6 +2,7 @@ import type { App } from 'vue';
 import { createI18n, I18nInjectionKey } from 'vue-i18n';
 import zhCN, { type Messages } from './zh-CN';
 import en from './en';
+import { alertsEn, alertsZhCN } from './alerts';
 
 export const LOCALES = ['zh-CN', 'en'] as const;
 export type Locale = (typeof LOCALES)[number];
@@ -22,11 +23,11 @@ export function storedLocale(): Locale {
 }
 
 function createHallI18nInstance(locale: Locale) {
-  return createI18n<[Messages], Locale, false>({
+  return createI18n<[Messages & { alerts: typeof alertsZhCN }], Locale, false>({
     legacy: false,
     locale,
     fallbackLocale: 'zh-CN',
-    messages: { 'zh-CN': zhCN, en },
+    messages: { 'zh-CN': { ...zhCN, alerts: alertsZhCN }, en: { ...en, alerts: alertsEn } },
     missingWarn: false,
     fallbackWarn: false,
   });

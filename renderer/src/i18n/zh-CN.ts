@@ -1,4 +1,5 @@
 import { mapZhCN } from './map';
+import { alarmZhCN } from './alarm';
 /** Chinese (zh-CN) — the console's first language. English (en.ts) must have the same keys. */
 const zhCN = {
   app: { subtitle: '应急指挥调度台', district: '源城区', place: '广东省 · 河源市 · 源城区', loading: '正在加载…', retry: '重试', close: '关闭' },
@@ -26,6 +27,7 @@ const zhCN = {
   },
   shell: { logout: '退出', user: '当前用户', nav: '功能导航' },
   map: mapZhCN,
+  alarm: alarmZhCN,
   nav: {
     overview: '总览',
     alerts: '告警',

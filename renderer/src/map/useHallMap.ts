@@ -4,16 +4,18 @@
  * the draw overlay, HTML place labels, basemap switching with fallback to the offline one when
  * an online basemap fails, and the clicks and gestures the view needs.
  */
-import { Map as MlMap, Marker, ScaleControl, setWorkerUrl, type GeoJSONSource, type MapGeoJSONFeature } from 'maplibre-gl';
+import { addProtocol, Map as MlMap, Marker, ScaleControl, setWorkerUrl, type GeoJSONSource, type MapGeoJSONFeature } from 'maplibre-gl';
 import 'maplibre-gl/dist/maplibre-gl.css';
 // The worker ships as a file of the build ('self' in the CSP): maplibre's own guess, next to its
 // module, does not survive bundling and gives up on non-http origins such as Electron's app://.
 import workerUrl from 'maplibre-gl/dist/maplibre-gl-worker.mjs?url';
 import type * as GeoJSON from 'geojson';
+import { PMTiles, Protocol, TileType } from 'pmtiles';
 import { ref, shallowRef } from 'vue';
 import type { Basemap, MapLayerId, Station } from '../../../shared/contract';
 import type { LatLon } from './cap-area';
 import type { FeatureDiff } from './features';
+import { BASEMAP_PREFIX, BasemapError, type BasemapPieces, pmtilesArchiveUrl, RASTER_BASEMAP_PAINT, rasterBasemap, styleBasemap, vectorBasemap, vectorLayersOf } from './basemap-style';
 import { AVAILABLE_LAYERS, CLICKABLE_LAYERS, layerVisibility, sourceId } from './layers';
 import { DISTRICT_BOUNDS, offlineStyle } from './offline-style';
 
@@ -31,6 +33,20 @@ export interface MapHandlers {
 
 setWorkerUrl(workerUrl);
 
+let protocol: Protocol | null = null;
+/**
+ * The pmtiles:// protocol, registered once for the page: it reads the archives with range
+ * requests in the page (same origin for the console's own files, else a configured origin the
+ * CSP admits) and hands maplibre a TileJSON and the tiles.
+ */
+function pmtilesProtocol(): Protocol {
+  if (!protocol) {
+    protocol = new Protocol();
+    addProtocol('pmtiles', protocol.tile);
+  }
+  return protocol;
+}
+
 export function useHallMap(handlers: MapHandlers) {
   const map = shallowRef<MlMap | null>(null);
   const ready = ref(false);
@@ -44,6 +60,8 @@ export function useHallMap(handlers: MapHandlers) {
   let basemapErrors = 0;
   let basemapTiles = 0;
   let activeBasemap: Basemap | null = null;
+  /** Bumped on every switch: a style or archive that finishes loading after the next switch is dropped. */
+  let basemapGeneration = 0;
 
   function mount(container: HTMLElement): void {
     const instance = new MlMap({
@@ -109,16 +127,12 @@ export function useHallMap(handlers: MapHandlers) {
     });
     instance.on('error', (e) => {
       const sourceIdOfError = (e as { sourceId?: string }).sourceId;
-      if (sourceIdOfError !== 'basemap' || !activeBasemap) return;
+      if (!sourceIdOfError?.startsWith(BASEMAP_PREFIX) || !activeBasemap) return;
       basemapErrors++;
-      if (basemapErrors >= 3 || basemapTiles === 0) {
-        const failed = activeBasemap;
-        setBasemap(null);
-        handlers.onBasemapFailed(failed);
-      }
+      if (basemapErrors >= 3 || basemapTiles === 0) failBasemap(activeBasemap);
     });
     instance.on('sourcedata', (e) => {
-      if (e.sourceId === 'basemap' && e.tile) basemapTiles++;
+      if (e.sourceId.startsWith(BASEMAP_PREFIX) && e.tile) basemapTiles++;
     });
     zoom.value = instance.getZoom();
     map.value = instance;
@@ -160,23 +174,94 @@ export function useHallMap(handlers: MapHandlers) {
     instance.getCanvas().style.cursor = on ? 'crosshair' : '';
   }
 
-  /** null: back to the offline basemap. Only xyz raster basemaps can be laid under the district. */
+  /** Back to the offline basemap, and tell the view why. */
+  function failBasemap(failed: Basemap, why?: unknown): void {
+    if (why) console.warn(`[map] basemap ${failed.id} failed:`, why);
+    setBasemap(null);
+    handlers.onBasemapFailed(failed);
+  }
+
+  /** Removes the current basemap's layers, sources and sprite: the offline basemap shows again. */
+  function clearBasemap(instance: MlMap): void {
+    const style = instance.getStyle();
+    for (const layer of style.layers) if (layer.id.startsWith(BASEMAP_PREFIX)) instance.removeLayer(layer.id);
+    for (const id of Object.keys(style.sources)) if (id.startsWith(BASEMAP_PREFIX)) instance.removeSource(id);
+    if (style.sprite) instance.setSprite(null);
+    activeBasemap = null;
+    instance.setLayoutProperty('district-fill', 'visibility', 'visible');
+  }
+
+  /**
+   * null: back to the offline basemap. Any other basemap is laid under the district overlay, so
+   * the boundary and every operational layer stay on top of it. false when its kind cannot be
+   * shown at all; a style or archive that fails to load (now or later, tiles included) falls back
+   * to the offline basemap through onBasemapFailed.
+   */
   function setBasemap(basemap: Basemap | null): boolean {
     const instance = map.value;
     if (!instance || !ready.value) return false;
-    if (instance.getLayer('basemap')) instance.removeLayer('basemap');
-    if (instance.getSource('basemap')) instance.removeSource('basemap');
-    activeBasemap = null;
-    instance.setLayoutProperty('district-fill', 'visibility', 'visible');
+    const generation = ++basemapGeneration;
+    clearBasemap(instance);
     if (!basemap || basemap.kind === 'offline') return true;
-    if (basemap.kind !== 'xyz' || !basemap.url) return false;
+    if (!basemap.url) return false;
     basemapErrors = 0;
     basemapTiles = 0;
     activeBasemap = basemap;
-    instance.addSource('basemap', { type: 'raster', tiles: [basemap.url], tileSize: 256, ...(basemap.attribution ? { attribution: basemap.attribution } : {}) });
-    instance.addLayer({ id: 'basemap', type: 'raster', source: 'basemap', paint: { 'raster-brightness-max': 0.7, 'raster-saturation': -0.35 } }, 'district-fill');
-    instance.setLayoutProperty('district-fill', 'visibility', 'none');
+    const url = basemap.url;
+    const pieces: Promise<BasemapPieces> =
+      basemap.kind === 'xyz'
+        ? Promise.resolve({
+            sources: { [`${BASEMAP_PREFIX}xyz`]: { type: 'raster', tiles: [url], tileSize: 256 } },
+            layers: [{ id: `${BASEMAP_PREFIX}xyz`, type: 'raster', source: `${BASEMAP_PREFIX}xyz`, paint: { ...RASTER_BASEMAP_PAINT } }],
+          })
+        : basemap.kind === 'style'
+          ? loadStyle(url)
+          : loadPmtiles(url);
+    pieces.then(
+      (loaded) => {
+        // The operator picked another basemap while this one loaded: drop it.
+        if (generation !== basemapGeneration || map.value !== instance) return;
+        try {
+          addBasemap(instance, basemap, loaded);
+        } catch (error) {
+          failBasemap(basemap, error);
+        }
+      },
+      (error: unknown) => {
+        if (generation === basemapGeneration && map.value === instance) failBasemap(basemap, error);
+      },
+    );
     return true;
+  }
+
+  function addBasemap(instance: MlMap, basemap: Basemap, pieces: BasemapPieces): void {
+    const attribution = basemap.attribution ? { attribution: basemap.attribution } : {};
+    for (const [id, source] of Object.entries(pieces.sources)) instance.addSource(id, { ...source, ...attribution });
+    for (const layer of pieces.layers) instance.addLayer(layer, 'district-fill');
+    if (typeof pieces.sprite === 'string') instance.setSprite(pieces.sprite);
+    else for (const sprite of pieces.sprite ?? []) instance.addSprite(sprite.id, sprite.url);
+    // The map validates what it adds and reports a bad source or layer as an error event rather
+    // than a throw: one that did not make it in means a broken style.
+    const missing = [...Object.keys(pieces.sources).filter((id) => !instance.getSource(id)), ...pieces.layers.map((l) => l.id).filter((id) => !instance.getLayer(id))];
+    if (missing.length > 0) throw new BasemapError(`not accepted by the map: ${missing.join(', ')}`);
+    instance.setLayoutProperty('district-fill', 'visibility', 'none');
+  }
+
+  async function loadStyle(url: string): Promise<BasemapPieces> {
+    const response = await fetch(url, { credentials: 'omit' });
+    if (!response.ok) throw new BasemapError(`the style answered HTTP ${response.status}`);
+    return styleBasemap(await response.json(), response.url || url);
+  }
+
+  async function loadPmtiles(url: string): Promise<BasemapPieces> {
+    const archiveUrl = pmtilesArchiveUrl(url, location.href);
+    const archive = pmtilesProtocol().get(archiveUrl) ?? new PMTiles(archiveUrl);
+    pmtilesProtocol().add(archive);
+    const header = await archive.getHeader();
+    const zooms = { minzoom: header.minZoom, maxzoom: header.maxZoom };
+    if (header.tileType === TileType.Mvt) return vectorBasemap(archiveUrl, vectorLayersOf(await archive.getMetadata()), zooms);
+    if ([TileType.Png, TileType.Jpeg, TileType.Webp, TileType.Avif].includes(header.tileType)) return rasterBasemap(archiveUrl, zooms);
+    throw new BasemapError(`the archive holds tiles of an unsupported type (${header.tileType})`);
   }
 
   /** Town and village names as HTML labels (local fonts render the Chinese; no glyphs needed). */

@@ -9,10 +9,8 @@
 import { onBeforeUnmount, onMounted, shallowRef, triggerRef } from 'vue';
 import type { MapFeature, ReadingPoint, Station } from '../../../shared/contract';
 import { useHallClient } from '../client/hall-client';
-import { alertFeatures, cameraFeatures, diffFeatures, emptyDiff, readingUpdate, sensorFeatures, stationFeatures, type FeatureDiff } from './features';
+import { cameraFeatures, diffFeatures, emptyDiff, readingUpdate, sensorFeatures, stationFeatures, type FeatureDiff } from './features';
 import { AVAILABLE_LAYERS } from './layers';
-import { DISTRICT_BOUNDARY } from './offline-style';
-import type { PlaceResolver } from '../../../shared/map/features';
 
 export type LiveLayerId = 'stations' | 'cameras' | 'sensors' | 'alerts';
 const LIVE: readonly LiveLayerId[] = AVAILABLE_LAYERS.map((l) => l.id).filter((id): id is LiveLayerId => ['stations', 'cameras', 'sensors', 'alerts'].includes(id));
@@ -30,14 +28,7 @@ export function useMapData(onDiff: (layer: LiveLayerId, diff: FeatureDiff) => vo
   let useFallback = false;
   /** Sensor id → feature id, for readings (ids are the core's: `sensor:<id>`). */
   let sensorFids = new Map<string, string>();
-  const places: PlaceResolver = {
-    districtCode: '441602',
-    districtBoundary: () => DISTRICT_BOUNDARY.features[0]!.geometry as MapFeature['geometry'],
-    placePoint: (code) => {
-      const s = stations.value.get(code);
-      return s ? [s.lon, s.lat] : undefined;
-    },
-  };
+
 
   async function fetchFallback(layer: LiveLayerId): Promise<MapFeature[] | null> {
     if (layer === 'stations') return stationFeatures([...stations.value.values()]);
@@ -50,8 +41,8 @@ export function useMapData(onDiff: (layer: LiveLayerId, diff: FeatureDiff) => vo
       if (!sensors.ok || !latest.ok) return null;
       return sensorFeatures(sensors.value, new Map(latest.value.map((p) => [p.sensorId, p])));
     }
-    const r = await client.invoke('alerts.list', { limit: 500 });
-    return r.ok ? alertFeatures(r.value, places) : null;
+    // The alert layer draws the desk's open alerts, which only map.features serves.
+    return null;
   }
 
   async function fetchLayer(layer: LiveLayerId): Promise<MapFeature[] | null> {
@@ -126,6 +117,8 @@ export function useMapData(onDiff: (layer: LiveLayerId, diff: FeatureDiff) => vo
         if (touched.has('stations')) void loadStations().then(() => refresh('stations'));
         for (const layer of touched) if (layer !== 'stations') void refresh(layer);
       }),
+      // Acknowledging or closing changes which alerts are open, and so what the alert layer draws.
+      client.subscribe('alerts.changed', () => void refresh('alerts')),
       client.onConnectionState((state) => {
         if (state === 'online') void loadAll(); // events sent while we were away are lost
       }),

@@ -18,6 +18,7 @@ import { safeRedirect } from './redirect';
 
 const ROOM_VIEWS: Partial<Record<Room, RouteRecordRaw['component']>> = {
   overview: OverviewView,
+  alerts: () => import('../views/AlertDeskView.vue'),
   // maplibre is large: the map room is its own chunk, loaded when first opened.
   map: () => import('../views/MapView.vue'),
   settings: SettingsView,

@@ -7,18 +7,11 @@
 import { DISTRICT } from '../../../../shared/places';
 import type { LinkAlert, LinkSensor } from '../../../../shared/district-link/protocol';
 import { isoLocal, round } from './util';
+import { LEVEL_CAP, LEVEL_ZH } from '../../../../shared/alerts/levels';
 
 export const ALERT_LEVELS = ['blue', 'yellow', 'orange', 'red'] as const;
 export type AlertLevel = (typeof ALERT_LEVELS)[number];
 export const SENDER = 'yuancheng-platform@demo';
-
-const LEVEL_ZH: Record<AlertLevel, string> = { blue: '蓝色', yellow: '黄色', orange: '橙色', red: '红色' };
-const CAP_BY_LEVEL: Record<AlertLevel, { urgency: string; severity: string; certainty: string }> = {
-  blue: { urgency: 'Future', severity: 'Minor', certainty: 'Possible' },
-  yellow: { urgency: 'Expected', severity: 'Moderate', certainty: 'Likely' },
-  orange: { urgency: 'Immediate', severity: 'Severe', certainty: 'Likely' },
-  red: { urgency: 'Immediate', severity: 'Extreme', certainty: 'Observed' },
-};
 
 interface TypeText {
   localType: string;
@@ -114,7 +107,7 @@ export function sensorAlert(input: SensorAlertInput): LinkAlert {
   const cancel = input.msgType === 'Cancel';
   const value = `${round(input.value, 2)}${unit}`;
   const limits = `警戒值${sensor.thresholds?.warn ?? '—'}${unit}，危险值${sensor.thresholds?.danger ?? '—'}${unit}`;
-  const cap = cancel ? { urgency: 'Past', severity: 'Minor', certainty: 'Observed' } : CAP_BY_LEVEL[level];
+  const cap = cancel ? { urgency: 'Past', severity: 'Minor', certainty: 'Observed' } : LEVEL_CAP[level];
   return {
     ...capHeader(input.identifier, sent, input.msgType, input.chain),
     info: [
@@ -154,7 +147,7 @@ export function typhoonAlert(input: { identifier: string; sentMs: number; msgTyp
         language: 'zh-CN',
         category: ['Met'],
         event: '台风',
-        ...(cancel ? { urgency: 'Past', severity: 'Minor', certainty: 'Observed' } : CAP_BY_LEVEL[input.level]),
+        ...(cancel ? { urgency: 'Past', severity: 'Minor', certainty: 'Observed' } : LEVEL_CAP[input.level]),
         headline: cancel ? `河源市气象台解除台风${LEVEL_ZH[input.level]}预警` : `河源市气象台发布台风${LEVEL_ZH[input.level]}预警`,
         description: cancel
           ? `${input.name}已减弱远离，对源城区的影响基本结束。`
