@@ -12,6 +12,13 @@ export interface CspOptions {
   fontData?: boolean;
   /** Emit `manifest-src 'self'` (the web host serves a manifest). Default true. */
   manifest?: boolean;
+  /** Origins a wall's web region may frame (config wall.webAllowlist); none: no frame-src at all. */
+  frames?: readonly string[];
+}
+
+/** scheme://host[:port] of each allowlisted page URL (the CSP admits origins, not paths). */
+export function frameOrigins(urls: readonly string[]): string[] {
+  return [...new Set(urls.map((u) => new URL(u).origin))];
 }
 
 export function contentSecurityPolicy(extraOrigins: readonly string[] = [], options: CspOptions = {}): string {
@@ -27,6 +34,7 @@ export function contentSecurityPolicy(extraOrigins: readonly string[] = [], opti
     "worker-src 'self' blob:",
     "media-src 'self' blob:",
     ...(options.manifest === false ? [] : ["manifest-src 'self'"]),
+    ...(options.frames?.length ? [`frame-src ${options.frames.join(' ')}`] : []),
     "base-uri 'none'",
     "form-action 'none'",
     "frame-ancestors 'none'",

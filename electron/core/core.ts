@@ -15,7 +15,7 @@ import { StationsRepo } from './stations/stations-repo';
 import { registerStationMethods } from './stations/methods';
 import { demoVillages, referencePlaces } from './stations/places-seed';
 import { registerSystemMethods, type SystemFacts } from './system/methods';
-import { parseConfig, type HallConfig } from './config/config';
+import { parseConfig, videoSettings, type HallConfig } from './config/config';
 import { consoleVersion } from './version';
 import { startDemoStations } from './sim/demo-stations';
 import { LinkService, type DemoDistrict } from './link/link-service';
@@ -24,6 +24,8 @@ import { registerMirrorMethods } from './mirror/methods';
 import { demoDistrictIn } from './link/demo-district';
 import { setUpMap } from './map';
 import { setUpAlertDesk, type AlertDesk } from './alerts';
+import { setUpVideo } from './video';
+import { setUpWall, type WallService } from './wall';
 import type { Result } from '../../shared/contract';
 
 export interface CoreOptions {
@@ -54,6 +56,8 @@ export interface Core {
   readonly link: LinkService;
   /** The alert desk (its methods are in the registry; tests and hosts may reach it here). */
   readonly alerts: AlertDesk;
+  /** The video wall (scenes, state, takeover). */
+  readonly wall: WallService;
   /** Call a method as `ctx`; never throws. */
   invoke(ctx: CallContext, method: string, params: unknown): Promise<Result<unknown>>;
   /** A call context for a bearer token (null user when the token is missing or invalid). */
@@ -128,6 +132,8 @@ async function assemble(
   registerMirrorMethods(registry, link.store, config.link, now);
   const desk = setUpAlertDesk(registry, { db, events, link, stations, config, now, log });
   setUpMap(registry, { db, events, config, stations, mirror: link.store, openAlerts: () => desk.openRecords(), now, log });
+  const video = setUpVideo(registry, { cameras: link.store.cameras, stations, config: videoSettings(config), demo, log });
+  const wall = setUpWall(registry, { db, events, config, cameras: link.store.cameras, now, log });
   registerSystemMethods(registry, db, facts, {
     name: config.console.name,
     ...(demo ? { demoAccounts: DEMO_ACCOUNTS.map(({ username, password, role }) => ({ username, password, role })) } : {}),
@@ -154,7 +160,7 @@ async function assemble(
   auth.prune();
   const pruneTimer = setInterval(() => auth.prune(), 3_600_000);
   pruneTimer.unref();
-  timers.push(desk.startReminders(), () => desk.stop());
+  timers.push(desk.startReminders(), () => desk.stop(), wall.stop);
   const tick = setInterval(() => events.emit('system.tick', { now: now().toISOString() }), 5_000);
   tick.unref();
   let closing: Promise<void> | null = null;
@@ -164,7 +170,7 @@ async function assemble(
     clearInterval(tick);
     timers.forEach((stop) => stop());
     // The link stops first (synchronously: no callback touches the database after this).
-    closing = link.close();
+    closing = Promise.all([link.close(), video.stop()]).then(() => undefined);
     db.close();
     return closing;
   };
@@ -190,6 +196,7 @@ async function assemble(
     },
     link,
     alerts: desk,
+    wall: wall.wall,
     close() {
       void closeAsync();
     },

@@ -7,6 +7,9 @@
  * It also serves the local PMTiles basemaps of the config at /basemaps/<id>.pmtiles with byte
  * ranges, as the web host does, so the same renderer code reads them on either host.
  *
+ * With `video` it also answers /video/… (the demo cameras' live HLS, electron/core/video/demo);
+ * WS-FLV and HTTP-FLV are the web host's only, and tiles in this window fall back to HLS.
+ *
  * The handler is a plain `(Request) => Promise<Response>` over the file system so it is tested
  * under Node; index.ts registers it with `protocol.handle`.
  */
@@ -62,6 +65,8 @@ export interface AppProtocolOptions {
   log?: (line: string) => void;
   /** The local file of a configured PMTiles basemap by id (config basemapFile), or null. */
   basemapFile?: (id: string) => string | null;
+  /** The demo cameras' HLS (DemoVideo.response): a Response for /video/… paths, else null. */
+  video?: (request: Request) => Response | null;
 }
 
 /**
@@ -110,6 +115,12 @@ export function createAppProtocolHandler(options: AppProtocolOptions): (request:
     if (request.method !== 'GET' && request.method !== 'HEAD') return notFound(`${request.method} ${url.pathname}`, 405);
     const basemap = BASEMAP_FILE_ROUTE.exec(url.pathname);
     if (basemap) return basemapResponse(request, options.basemapFile?.(basemap[1]!) ?? null, options.csp);
+    if (url.pathname.startsWith('/video/')) {
+      const video = options.video?.(request);
+      if (!video) return notFound(url.pathname);
+      video.headers.set('Content-Security-Policy', options.csp);
+      return video;
+    }
     const file = resolveUnder(options.rootDir, url.pathname);
     if (!file) {
       log(`[protocol] refused a path outside the renderer: ${url.pathname}`);

@@ -22,6 +22,8 @@ export interface AppPolicy {
   allowedPermissions?: readonly string[];
   /** Origins of the configured basemaps (shared/csp basemapOrigins of core.config.map.basemaps). */
   basemapOrigins?: readonly string[];
+  /** Origins a wall's web region may frame (shared/csp frameOrigins of core.config.wall.webAllowlist). */
+  frameOrigins?: readonly string[];
 }
 
 export interface NavigationEventLike {
@@ -59,9 +61,9 @@ export interface HardenableSession {
  * development the Vite dev server's HMR socket must be reachable, so its ws:// origin is added
  * to connect-src.
  */
-export function contentSecurityPolicy(options: { devServerOrigin?: string | null; basemapOrigins?: readonly string[] } = {}): string {
+export function contentSecurityPolicy(options: { devServerOrigin?: string | null; basemapOrigins?: readonly string[]; frameOrigins?: readonly string[] } = {}): string {
   const connect = options.devServerOrigin ? [options.devServerOrigin.replace(/^http/, 'ws')] : [];
-  return sharedCsp(options.basemapOrigins ?? [], { connect, fontData: false, manifest: false });
+  return sharedCsp(options.basemapOrigins ?? [], { connect, fontData: false, manifest: false, frames: options.frameOrigins ?? [] });
 }
 
 /** webPreferences for every window main creates; the preload is the only bridge to main. */
@@ -116,7 +118,7 @@ export function hardenSession(session: HardenableSession, policy: AppPolicy): vo
       const headers = { ...(details.responseHeaders ?? {}) };
       for (const name of Object.keys(headers)) if (name.toLowerCase() === 'content-security-policy') delete headers[name];
       headers['Content-Security-Policy'] = [
-        contentSecurityPolicy({ devServerOrigin: policy.appOrigin, basemapOrigins: policy.basemapOrigins ?? [] }),
+        contentSecurityPolicy({ devServerOrigin: policy.appOrigin, basemapOrigins: policy.basemapOrigins ?? [], frameOrigins: policy.frameOrigins ?? [] }),
       ];
       callback({ responseHeaders: headers });
     });

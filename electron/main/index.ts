@@ -8,8 +8,9 @@ import { app, BrowserWindow, dialog, ipcMain, Menu, powerSaveBlocker, protocol, 
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createCore, type Core } from '../core/core';
+import { DemoVideo, consoleCameras } from '../core/video/demo';
 import { basemapFile, loadConfigFile } from '../core/config/config';
-import { basemapOrigins } from '../../shared/csp';
+import { basemapOrigins, frameOrigins } from '../../shared/csp';
 import { APP_ORIGIN, APP_SCHEME, APP_SCHEME_PRIVILEGES, createAppProtocolHandler } from './app-protocol';
 import { ArgsError, parseMainArgs } from './args';
 import { contentSecurityPolicy, hardenSession, hardenWebContents, secureWebPreferences, type AppPolicy } from './hardening';
@@ -70,27 +71,33 @@ async function main(): Promise<void> {
   // The configured basemaps' tile/style origins, and only those, pass the CSP (as on the web host).
   const basemaps = core.config.map.basemaps;
   const mapOrigins = basemapOrigins(basemaps.map((b) => b.url));
+  // A wall's web regions may frame the allowlisted pages, and nothing else.
+  const webOrigins = frameOrigins(core.config.wall.webAllowlist);
   const policy: AppPolicy = {
     appOrigin,
     openExternal: (url) => shell.openExternal(url),
     log,
     basemapOrigins: mapOrigins,
+    frameOrigins: webOrigins,
     // New orange/red alerts raise a desktop notification (the alert desk); every other permission stays denied.
     allowedPermissions: ['notifications'],
   };
   app.on('web-contents-created', (_event, contents) => hardenWebContents(contents, policy));
   hardenSession(session.defaultSession, policy);
   if (!devUrl) {
+    // The console's own video (demo cameras point at it); HLS over app://, as the web host serves it.
+    const demoVideo = new DemoVideo({ knownCamera: consoleCameras(() => core.link.store.cameras.list()) });
     session.defaultSession.protocol.handle(
       APP_SCHEME,
       createAppProtocolHandler({
         rootDir: path.join(here, '../renderer'),
-        csp: contentSecurityPolicy({ basemapOrigins: mapOrigins }),
+        csp: contentSecurityPolicy({ basemapOrigins: mapOrigins, frameOrigins: webOrigins }),
         log,
         basemapFile: (id) => {
           const configured = basemaps.find((b) => b.id === id);
           return configured ? basemapFile(configured) : null;
         },
+        video: (request) => demoVideo.response(request),
       }),
     );
   }
@@ -127,6 +134,7 @@ async function main(): Promise<void> {
     bridge,
     urlFor: (route) => `${base}${route}`,
     walls: args.walls,
+    wallScreenIds: core.wall.screens.map((s) => s.id),
     onConsoleClosed: () => app.quit(),
     log,
   });

@@ -144,9 +144,10 @@ export function placeWindows(input: PlacementInput): Placement {
  * unplugged keeps its id and returns to it) plus `screen-1…screen-N` to cover N extra displays.
  * Sorted by number so that `screen-2` comes before `screen-10`.
  */
-export function wantedWallScreens(extraDisplays: number, remembered: Iterable<string>): string[] {
+export function wantedWallScreens(extraDisplays: number, remembered: Iterable<string>, configured: readonly string[] = []): string[] {
   const ids = new Set(remembered);
-  for (let i = 1; i <= extraDisplays; i++) ids.add(`screen-${i}`);
+  // The wall's own screen ids (config wall.screens: wall-1 …) name the displays in order.
+  for (let i = 1; i <= extraDisplays; i++) ids.add(configured[i - 1] ?? `screen-${i}`);
   return [...ids].sort((a, b) => a.localeCompare(b, 'en', { numeric: true }));
 }
 

@@ -83,6 +83,8 @@ export interface WindowManagerOptions {
   urlFor: (route: string) => string;
   /** False (--no-walls) keeps every display but the console's free, e.g. on a developer's desk. */
   walls?: boolean;
+  /** The wall's screen ids in order (the core's wall.screens): extra displays take them in turn. */
+  wallScreenIds?: readonly string[];
   /** Called when the operator closes the console window (the host quits the app). */
   onConsoleClosed?: () => void;
   log?: (line: string) => void;
@@ -137,7 +139,7 @@ export class WindowManager {
     const { screen, store } = this.options;
     const displays = screen.getAllDisplays().map(toDisplayInfo);
     const remembered = store.load();
-    const wanted = this.options.walls === false ? [] : wantedWallScreens(Math.max(0, displays.length - 1), remembered.keys());
+    const wanted = this.options.walls === false ? [] : wantedWallScreens(Math.max(0, displays.length - 1), remembered.keys(), this.options.wallScreenIds);
     const placement = placeWindows({ displays, primaryDisplayId: String(screen.getPrimaryDisplay().id), remembered, wallScreens: wanted });
 
     this.placeConsole(placement.console, displays);

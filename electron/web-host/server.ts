@@ -5,6 +5,8 @@
  *   POST /api/rpc/<method>       → Result JSON; Authorization: Bearer <token>
  *   socket.io namespace /hall    → core events, token in the handshake `auth`
  *   GET  /basemaps/<id>.pmtiles  → a configured local PMTiles basemap, with byte ranges
+ *   GET  /video/<id>/…           → the demo cameras' video: live HLS, HTTP-FLV; WS-FLV by upgrade
+ *                                  (electron/core/video/demo)
  */
 import http from 'node:http';
 import https from 'node:https';
@@ -13,10 +15,11 @@ import path from 'node:path';
 import sirv from 'sirv';
 import { Server as SocketServer, type Socket } from 'socket.io';
 import { HTTP_STATUS, fail, type Result } from '../../shared/contract';
-import { basemapOrigins, contentSecurityPolicy } from '../../shared/csp';
+import { basemapOrigins, frameOrigins, contentSecurityPolicy } from '../../shared/csp';
 import { BASEMAP_FILE_ROUTE, PMTILES_CONTENT_TYPE, parseByteRange } from '../../shared/http-range';
 import { basemapFile } from '../core/config/config';
 import type { Core } from '../core/core';
+import { DemoVideo, consoleCameras } from '../core/video/demo';
 
 export interface WebHostOptions {
   core: Core;
@@ -204,12 +207,23 @@ function attachSockets(core: Core, io: SocketServer, sessionCheckMs: number): ()
   };
 }
 
+/** The demo cameras' video (null, logged, when the shipped loops are missing). */
+function startDemoVideo(core: Core): DemoVideo | null {
+  try {
+    return new DemoVideo({ knownCamera: consoleCameras(() => core.link.store.cameras.list()) });
+  } catch (error) {
+    console.warn(`[web-host] demo video is off: ${(error as Error).message}`);
+    return null;
+  }
+}
+
 export class ListenError extends Error {}
 
 export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
   const { core } = options;
   const serveRenderer = rendererHandler(options.rendererDir);
-  const csp = contentSecurityPolicy(basemapOrigins(core.config.map.basemaps.map((b) => b.url)));
+  const video = startDemoVideo(core);
+  const csp = contentSecurityPolicy(basemapOrigins(core.config.map.basemaps.map((b) => b.url)), { frames: frameOrigins(core.config.wall.webAllowlist) });
   const listener: http.RequestListener = (req, res) => {
     securityHeaders(res, csp);
     const url = new URL(req.url ?? '/', 'http://host');
@@ -226,11 +240,17 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
     const basemap = BASEMAP_FILE_ROUTE.exec(url.pathname);
     if (basemap) return serveBasemapFile(core, basemap[1]!, req, res);
     if (url.pathname.startsWith('/basemaps/')) return sendJson(res, 404, fail('not_found', `No basemap at ${url.pathname}`));
+    if (url.pathname.startsWith('/video/')) {
+      if (!video?.handleHttp(req, res, url.pathname)) sendJson(res, 404, fail('not_found', `No video at ${url.pathname}`));
+      return;
+    }
     serveRenderer(req, res);
   };
   const server = options.tls
     ? https.createServer({ cert: fs.readFileSync(options.tls.cert), key: fs.readFileSync(options.tls.key) }, listener)
     : http.createServer(listener);
+  // WS-FLV of the demo cameras; socket.io's own upgrade listener leaves other paths alone.
+  if (video) server.on('upgrade', (req: http.IncomingMessage, socket, head: Buffer) => void video.handleUpgrade(req, socket, head));
   const io = new SocketServer(server, { serveClient: false, cors: undefined });
   const detach = attachSockets(core, io, options.sessionCheckMs ?? 30_000);
 
@@ -253,6 +273,7 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
     io,
     async close() {
       detach();
+      video?.close();
       // io.close() disconnects every socket and closes the HTTP server with it.
       await io.close();
       if (server.listening) await new Promise<void>((resolve) => server.close(() => resolve()));

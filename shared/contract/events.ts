@@ -7,6 +7,7 @@ import { Station } from './entities';
 import { LinkStatus, ReadingPoint } from './link';
 import { MapView } from './map';
 import { AlertLevel } from './alerts';
+import { WallState } from './wall';
 
 export const events = {
   /** Heartbeat from the core; the renderer's connection indicator also listens to transport state. */
@@ -39,6 +40,8 @@ export const events = {
    * commanders. Renderers ring again and show it.
    */
   'alerts.reminder': z.object({ id: z.string(), stage: z.number().int().min(1).max(2), level: AlertLevel, headline: z.string(), minutes: z.number() }),
+  /** The wall changed (scene applied, region set, takeover, schedule): the whole state, small. */
+  'wall.changed': WallState,
 } as const;
 
 export type Events = typeof events;

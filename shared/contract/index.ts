@@ -7,3 +7,4 @@ export * from './link';
 export * from './map';
 export * from "./hall-api";
 export * from './alerts';
+export * from './wall';

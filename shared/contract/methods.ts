@@ -8,6 +8,7 @@ import { ADMIN_ONLY, ANYONE_SIGNED_IN, Role, STAFF } from './roles';
 import { DivisionCode, Station, StationLevel, User } from './entities';
 import { ActionRecord, ActionState, Camera, LinkStatus, Notice, QuarantineItem, ReadingBucket, ReadingPoint, ReadingRange, Sensor, SensorType } from './link';
 import { AlertCounts, AlertFilter, AlertRule, AlertsListParams, AlertsListResult, DeskAlert, DeskAlertDetail, ManualAlertParams, SavedAlertFilter } from './alerts';
+import { PlayInfo, PtzAction, RegionContent, ScheduleEntry, VideoCamera, WallLayout, WallScene, WallScreen, WallState } from './wall';
 import { BBox, Basemap, MapFeatureCollection, MapLayerId, MapLayerInfo, MapView, SaveMapViewParams } from './map';
 
 export interface MethodSpec<P extends z.ZodType = z.ZodType, R extends z.ZodType = z.ZodType> {
@@ -262,6 +263,125 @@ export const methods = {
     roles: ANYONE_SIGNED_IN,
     audited: false,
     summary: 'Text notices from the city/provincial platform, newest first.',
+  }),
+  'wall.screens.list': method({
+    params: Empty,
+    result: z.array(WallScreen),
+    roles: ANYONE_SIGNED_IN,
+    audited: false,
+    summary: 'The wall\'s screens (from config wall.screens; demo: a 1×3 wall).',
+  }),
+  'wall.layouts.list': method({
+    params: Empty,
+    result: z.array(WallLayout),
+    roles: ANYONE_SIGNED_IN,
+    audited: false,
+    summary: 'Screen layouts: built-in grids first, then saved ones.',
+  }),
+  'wall.layouts.save': method({
+    params: z.object({ layout: WallLayout }).strict(),
+    result: WallLayout,
+    roles: STAFF,
+    audited: true,
+    summary: 'Create or replace a layout (regions must fit the grid and not overlap).',
+  }),
+  'wall.layouts.delete': method({
+    params: z.object({ id: z.string().min(1).max(64) }).strict(),
+    result: Nothing,
+    roles: STAFF,
+    audited: true,
+    summary: 'Delete a saved layout no scene uses.',
+  }),
+  'wall.scenes.list': method({
+    params: Empty,
+    result: z.array(WallScene),
+    roles: ANYONE_SIGNED_IN,
+    audited: false,
+    summary: 'Scenes (日常值守, 三防Ⅳ级响应, 森林火灾, … and saved ones).',
+  }),
+  'wall.scenes.save': method({
+    params: z.object({ scene: WallScene }).strict(),
+    result: WallScene,
+    roles: STAFF,
+    audited: true,
+    summary: 'Create or replace a scene.',
+  }),
+  'wall.scenes.apply': method({
+    params: z.object({ id: z.string().min(1).max(64) }).strict(),
+    result: WallState,
+    roles: STAFF,
+    audited: true,
+    summary: 'Put a scene on the wall now (an operator override, until revert).',
+  }),
+  'wall.scenes.delete': method({
+    params: z.object({ id: z.string().min(1).max(64) }).strict(),
+    result: Nothing,
+    roles: STAFF,
+    audited: true,
+    summary: 'Delete a saved scene (not a built-in one, not the one on the wall).',
+  }),
+  'wall.schedule.get': method({
+    params: Empty,
+    result: z.object({ defaultSceneId: z.string(), entries: z.array(ScheduleEntry) }),
+    roles: ANYONE_SIGNED_IN,
+    audited: false,
+    summary: 'The default scene and the schedule of scenes by time window.',
+  }),
+  'wall.schedule.save': method({
+    params: z.object({ defaultSceneId: z.string().min(1).max(64), entries: z.array(ScheduleEntry).max(50) }).strict(),
+    result: z.object({ defaultSceneId: z.string(), entries: z.array(ScheduleEntry) }),
+    roles: STAFF,
+    audited: true,
+    summary: 'Set the default scene and the schedule.',
+  }),
+  'wall.state': method({
+    params: Empty,
+    result: WallState,
+    roles: ANYONE_SIGNED_IN,
+    audited: false,
+    summary: 'What every screen shows now, and why (takeover, override, schedule, default).',
+  }),
+  'wall.setRegion': method({
+    params: z.object({ screenId: z.string().min(1).max(64), regionId: z.string().min(1).max(64), content: RegionContent }).strict(),
+    result: WallState,
+    roles: STAFF,
+    audited: true,
+    summary: 'Change one region of the wall now (an operator override of the scene on the wall).',
+  }),
+  'wall.revert': method({
+    params: Empty,
+    result: WallState,
+    roles: STAFF,
+    audited: true,
+    summary: 'Drop the operator override: back to the schedule (or the default).',
+  }),
+  'video.cameras.list': method({
+    params: Empty,
+    result: z.array(VideoCamera),
+    roles: ANYONE_SIGNED_IN,
+    audited: false,
+    summary: 'Cameras from the district link and the wvp-GB28181 adapter (when configured).',
+  }),
+  'video.play': method({
+    params: z.object({ cameraId: z.string().min(1).max(100) }).strict(),
+    result: PlayInfo,
+    roles: ANYONE_SIGNED_IN,
+    audited: false,
+    summary: 'Stream URLs of a camera and the kind a tile should prefer.',
+  }),
+  'video.ptz': method({
+    params: z.object({ cameraId: z.string().min(1).max(100), action: PtzAction, speed: z.number().int().min(1).max(63).optional() }).strict(),
+    result: z.object({ via: z.enum(['wvp', 'pelco-d']) }),
+    roles: STAFF,
+    audited: false,
+    summary: 'Move/zoom a PTZ camera (stop on release) through wvp or a Pelco-D serial line.',
+  }),
+  'video.preset': method({
+    params: z.object({ cameraId: z.string().min(1).max(100), op: z.enum(['goto', 'set', 'clear']), n: z.number().int().min(1).max(255) }).strict(),
+    result: z.object({ via: z.enum(['wvp', 'pelco-d']) }),
+    roles: STAFF,
+    audited: true,
+    summary: 'Go to, set or clear a PTZ preset.',
   }),
   'map.basemaps.list': method({
     params: Empty,

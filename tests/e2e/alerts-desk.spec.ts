@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import type { Page } from '@playwright/test';
-import { expect, login, test } from './fixtures';
+import { expect, login, simulatorUrl, test } from './fixtures';
 import { loginToken, rpc } from '../fixtures/web-host-process';
 
 /**
@@ -15,12 +15,6 @@ interface SimAlert {
   info: { headline?: string }[];
 }
 
-async function simulatorUrl(hallUrl: string): Promise<string> {
-  const token = await loginToken(hallUrl, 'operator', 'operator123');
-  const status = await rpc<{ url: string | null }>(hallUrl, 'link.status', {}, token);
-  if (!status.body.ok || !status.body.value.url) throw new Error(`no simulator URL in link.status: ${JSON.stringify(status.body)}`);
-  return status.body.value.url.replace(/\/$/, '');
-}
 
 async function simAlerts(sim: string): Promise<SimAlert[]> {
   const res = await fetch(`${sim}/sim/state`);

@@ -17,7 +17,8 @@ import { capDateTime, checkCapDocument, dateTimeProblem, parseCap, toCapXml } fr
 import type { CapDocument, CapProblem } from '../../shared/contract/alerts';
 
 /** The reference material sits beside the checkout (DESIGN.md: "../shared/ beside the checkout"). */
-const VECTORS = fileURLToPath(new URL('../../../shared/vectors/', import.meta.url));
+/** The public vectors, read in place where the project's shared reference folder lives (as REFERENCE_DATA). */
+const VECTORS = '/work/shared/vectors/';
 const XSD = path.join(VECTORS, 'cap/schema/cap12.xsd');
 const CAP_SOURCES = fileURLToPath(new URL('../../electron/core/alerts/cap/', import.meta.url));
 

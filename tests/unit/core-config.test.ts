@@ -47,6 +47,9 @@ describe('defaults', () => {
       },
       map: { basemaps: [] },
       alerts: { remindAfterMinutes: 5, notifyCommandersAfterMinutes: 15, reminderCheckSeconds: 15 },
+      wall: { screens: [], takeoverSceneId: 'emergency', takeoverLevels: ['red'], webAllowlist: [] },
+      video: { ptzSafetyStopSeconds: 10 },
+      devices: [],
       auth: DEFAULT_AUTH_SETTINGS,
     };
     expect(parseConfig({})).toEqual(expected);

@@ -11,7 +11,7 @@ import {
   type HardenableWebContents,
   type NavigationEventLike,
 } from '../../electron/main/hardening';
-import { basemapOrigins } from '../../shared/csp';
+import { basemapOrigins, frameOrigins } from '../../shared/csp';
 import { menuTemplate } from '../../electron/main/menu';
 
 type HeadersListener = Parameters<HardenableSession['webRequest']['onHeadersReceived']>[1];
@@ -157,6 +157,13 @@ describe('hardening of every webContents', () => {
 });
 
 describe('security policy pieces', () => {
+  it('frames nothing unless the wall allowlists pages, and then only their origins', () => {
+    expect(contentSecurityPolicy()).not.toContain('frame-src');
+    const origins = frameOrigins(['https://weather.example/radar?x=1', 'https://weather.example/other', 'http://10.0.0.9:8080/board']);
+    expect(origins).toEqual(['https://weather.example', 'http://10.0.0.9:8080']);
+    expect(contentSecurityPolicy({ frameOrigins: origins })).toContain('frame-src https://weather.example http://10.0.0.9:8080');
+  });
+
   it('the CSP is strict: nothing by default, only what the renderer and maplibre need', () => {
     const csp = contentSecurityPolicy();
     const directives: Record<string, string> = Object.fromEntries(

@@ -167,7 +167,7 @@ describe('electron/main/index.ts wired to a fake Electron', () => {
   it('opens the console and a kiosk wall, with secure webPreferences and the preload', () => {
     const [consoleWin, wall] = fake.windows;
     expect(consoleWin!.loaded).toEqual(['app://hall/']);
-    expect(wall!.loaded).toEqual(['app://hall/wall/screen-1']);
+    expect(wall!.loaded).toEqual(['app://hall/wall/wall-1']);
     expect(wall!.options.kiosk).toBe(true);
     for (const win of fake.windows) {
       expect(win.options.webPreferences).toMatchObject({ contextIsolation: true, sandbox: true, nodeIntegration: false, webSecurity: true });
@@ -193,7 +193,7 @@ describe('electron/main/index.ts wired to a fake Electron', () => {
     const about = await invoke(consoleWin!, 'app://hall/', 'system.about');
     expect(about.ok && (about.value as { demo: boolean }).demo).toBe(true);
     expect((await invoke(consoleWin!, 'https://evil.example/', 'system.about')).ok).toBe(false);
-    const me = await invoke(wall!, 'app://hall/wall/screen-1', 'auth.me');
+    const me = await invoke(wall!, 'app://hall/wall/wall-1', 'auth.me');
     expect(me.ok && (me.value as { user: { role: string } }).user.role).toBe('wall');
   });
 

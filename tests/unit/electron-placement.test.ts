@@ -184,6 +184,8 @@ describe('placement helpers', () => {
     expect(wantedWallScreens(2, [])).toEqual(['screen-1', 'screen-2']);
     expect(wantedWallScreens(0, [])).toEqual([]);
     expect(wantedWallScreens(1, ['screen-10', 'screen-3'])).toEqual(['screen-1', 'screen-3', 'screen-10']);
+    // The wall's configured screen ids name the extra displays in order; beyond them, screen-<n>.
+    expect(wantedWallScreens(3, [], ['wall-1', 'wall-2'])).toEqual(['screen-3', 'wall-1', 'wall-2']);
   });
 
   it('knows a window that is off every display and centres one in a work area', () => {

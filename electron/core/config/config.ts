@@ -8,6 +8,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import YAML from 'yaml';
 import { z } from 'zod';
+import { WallScreen } from '../../../shared/contract/wall';
 
 /** One configured basemap (map.basemaps[]): see the `map` key below. */
 export const ConfigBasemap = z
@@ -59,6 +60,51 @@ export function basemapFile(b: { kind: string; url: string }): string | null {
   }
   return b.url.includes('://') ? null : b.url;
 }
+
+/** One camera steered over a Pelco-D serial line, as the PTZ driver takes it (flattened from `devices`). */
+export const ConfigPtzCamera = z
+  .object({
+    /** The camera's id as video.cameras.list shows it (a link camera id or `wvp:<channel id>`). */
+    cameraId: z.string().min(1).max(100),
+    /** The serial device of the RS-485 converter, e.g. /dev/ttyUSB0 or COM3; cameras on one bus share it. */
+    path: z.string().min(1).max(300),
+    /** 8N1 at this rate; Pelco-D receivers default to 2400. */
+    baudRate: z.number().int().min(1200).max(115_200).default(2400),
+    /** The receiver address set on the camera's DIP switches (1–255). */
+    address: z.number().int().min(1).max(255),
+  })
+  .strict();
+
+/** A serial transport (devices-v1: `serial: { path, baudRate, dataBits?, parity?, stopBits? }`). */
+const SerialTransport = (defaultBaud: number) =>
+  z
+    .object({
+      path: z.string().min(1).max(300),
+      baudRate: z.number().int().min(1200).max(115_200).default(defaultBaud),
+      dataBits: z.union([z.literal(7), z.literal(8)]).default(8),
+      parity: z.enum(['none', 'even', 'odd']).default('none'),
+      stopBits: z.union([z.literal(1), z.literal(2)]).default(1),
+    })
+    .strict();
+
+/**
+ * A device of the hall (../shared/specs/devices-v1.md: `devices:` entries with id, kind, name and
+ * one transport block). Kinds arrive with the capabilities that drive them.
+ */
+export const ConfigDevice = z.discriminatedUnion('kind', [
+  z
+    .object({
+      id: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/),
+      kind: z.literal('ptz-pelco-d'),
+      name: z.string().min(1).max(100),
+      /** The RS-485 converter; Pelco-D receivers default to 2400 baud, 8N1. */
+      serial: SerialTransport(2400),
+      /** The cameras on this bus and their receiver addresses (DIP switches, 1–255). */
+      cameras: z.array(z.object({ cameraId: z.string().min(1).max(100), address: z.number().int().min(1).max(255) }).strict()).min(1),
+    })
+    .strict(),
+]);
+export type ConfigDevice = z.infer<typeof ConfigDevice>;
 
 export const ConfigSchema = z
   .object({
@@ -138,6 +184,63 @@ export const ConfigSchema = z
       .strict()
       .refine((a) => a.notifyCommandersAfterMinutes >= a.remindAfterMinutes, { message: 'notifyCommandersAfterMinutes must not be shorter than remindAfterMinutes' })
       .prefault({}),
+    wall: z
+      .object({
+        /**
+         * The wall's screens (one per physical display): id, label, row/col on the wall, the
+         * display's bounds, role. Empty: a row of three 1080p screens (wall-1 … wall-3).
+         */
+        screens: z.array(WallScreen).max(64).default([]),
+        /** The scene an unacknowledged alert of these levels puts on the wall (emergency takeover). */
+        takeoverSceneId: z.string().default('emergency'),
+        takeoverLevels: z.array(z.enum(['blue', 'yellow', 'orange', 'red'])).default(['red']),
+        /** Origins a web region may show (e.g. https://weather.example). */
+        webAllowlist: z.array(z.url({ protocol: /^https?$/ })).default([]),
+      })
+      .strict()
+      .prefault({}),
+    video: z
+      .object({
+        /** A wvp-GB28181-pro platform whose channels join the camera list (absent: none). */
+        wvp: z
+          .object({
+            /** Its HTTP API, e.g. http://10.0.0.5:18080 */
+            baseUrl: z.url({ protocol: /^https?$/ }),
+            username: z.string().min(1).max(100),
+            /** The plain password (sent as its MD5 hex, as wvp expects). */
+            password: z.string().min(1).max(200),
+            /** How often the channel list is refreshed; an outage keeps the last list. */
+            pollSeconds: z.number().min(5).max(3600).default(60),
+            /** Only channels of this administrative division (wvp's civilCode filter), e.g. 441602. */
+            civilCode: z.string().regex(/^\d{2,12}$/, 'a division code of digits').optional(),
+            /** Every wvp request (login, list, play, PTZ) must answer within this. */
+            timeoutSeconds: z.number().min(0.5).max(60).default(5),
+            /** …except play, which waits for the camera's GB28181 INVITE (wvp itself gives up after 10 s). */
+            playTimeoutSeconds: z.number().min(0.5).max(120).default(12),
+          })
+          .strict()
+          .optional(),
+        /** A serial PTZ movement that no stop (or other command) follows within this is stopped (0: never). */
+        ptzSafetyStopSeconds: z.number().min(0).max(600).default(10),
+      })
+      .strict()
+      .prefault({}),
+    /** Devices the console drives (devices-v1). */
+    devices: z
+      .array(ConfigDevice)
+      .default([])
+      .refine((list) => new Set(list.map((d) => d.id)).size === list.length, { message: 'device ids must be unique' })
+      .refine((list) => {
+        const ids = list.flatMap((d) => (d.kind === 'ptz-pelco-d' ? d.cameras.map((c) => c.cameraId) : []));
+        return new Set(ids).size === ids.length;
+      }, { message: 'a camera may be on one Pelco-D bus only' })
+      .refine((list) => list.every((d) => d.kind !== 'ptz-pelco-d' || new Set(d.cameras.map((c) => c.address)).size === d.cameras.length), {
+        message: 'two cameras share one address on one Pelco-D bus',
+      })
+      .refine((list) => {
+        const byPath = new Map<string, string>();
+        return list.every((d) => d.kind !== 'ptz-pelco-d' || byPath.get(d.serial.path) === undefined || byPath.get(d.serial.path) === d.id ? (byPath.set(d.serial.path, d.id), true) : false);
+      }, { message: 'two devices use one serial path' }),
     auth: z
       .object({
         sessionHours: z.number().positive().max(24 * 30).default(12),
@@ -151,6 +254,17 @@ export const ConfigSchema = z
   .strict();
 
 export type HallConfig = z.output<typeof ConfigSchema>;
+
+/** What the video service takes: config.video plus the Pelco-D cameras of `devices`, one entry per camera. */
+export type ConfigPtzCamera = z.output<typeof ConfigPtzCamera>;
+export type VideoSettings = HallConfig['video'] & { ptz: ConfigPtzCamera[] };
+
+export function videoSettings(config: Pick<HallConfig, 'video' | 'devices'>): VideoSettings {
+  const ptz = config.devices.flatMap((d) =>
+    d.kind === 'ptz-pelco-d' ? d.cameras.map((c) => ({ cameraId: c.cameraId, path: d.serial.path, baudRate: d.serial.baudRate, address: c.address })) : [],
+  );
+  return { ...config.video, ptz };
+}
 
 export class ConfigError extends Error {
   constructor(

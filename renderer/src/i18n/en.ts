@@ -1,6 +1,8 @@
 import type { Messages } from './zh-CN';
 import { mapEn } from './map';
 import { alarmEn } from './alarm';
+import { rulesEn } from './rules';
+import { wallRoomEn } from './wall';
 
 /** English; same keys as zh-CN (the type says so). */
 const en: Messages = {
@@ -30,6 +32,8 @@ const en: Messages = {
   shell: { logout: 'Sign out', user: 'Signed in', nav: 'Navigation' },
   map: mapEn,
   alarm: alarmEn,
+  rules: rulesEn,
+  wallRoom: wallRoomEn,
   nav: {
     overview: 'Overview',
     alerts: 'Alerts',

@@ -1,5 +1,7 @@
 import { mapZhCN } from './map';
 import { alarmZhCN } from './alarm';
+import { rulesZhCN } from './rules';
+import { wallRoomZhCN } from './wall';
 /** Chinese (zh-CN) — the console's first language. English (en.ts) must have the same keys. */
 const zhCN = {
   app: { subtitle: '应急指挥调度台', district: '源城区', place: '广东省 · 河源市 · 源城区', loading: '正在加载…', retry: '重试', close: '关闭' },
@@ -28,6 +30,8 @@ const zhCN = {
   shell: { logout: '退出', user: '当前用户', nav: '功能导航' },
   map: mapZhCN,
   alarm: alarmZhCN,
+  rules: rulesZhCN,
+  wallRoom: wallRoomZhCN,
   nav: {
     overview: '总览',
     alerts: '告警',

@@ -21,6 +21,7 @@ const ROOM_VIEWS: Partial<Record<Room, RouteRecordRaw['component']>> = {
   alerts: () => import('../views/AlertDeskView.vue'),
   // maplibre is large: the map room is its own chunk, loaded when first opened.
   map: () => import('../views/MapView.vue'),
+  wall: () => import('../views/WallRoomView.vue'),
   settings: SettingsView,
 };
 

@@ -17,6 +17,7 @@ import { Snapshots } from './snapshots';
 import { SimStore, newEpoch, type EntityState, type RawChange, type ReceivedAction } from './store';
 import { isoLocal } from './util';
 import { World, type ChangeDraft, type WorldMemory } from './world';
+import { CONSOLE_VIDEO_ORIGIN } from '../../../../shared/video';
 
 export interface DistrictSimulatorOptions {
   /** 0 = a free port. */
@@ -121,7 +122,7 @@ export async function startDistrictSimulator(options: DistrictSimulatorOptions =
   const tokens = new Set(options.tokens ?? ['demo-token']);
   const tickMs = options.tickMs ?? 1000;
   const timeScale = options.timeScale ?? 60;
-  const videoBase = options.videoBase ?? 'http://127.0.0.1:7300/video';
+  const videoBase = options.videoBase ?? `${CONSOLE_VIDEO_ORIGIN}/video`;
   const retentionMs = options.readingRetentionMs ?? 24 * 3_600_000;
   const logLimit = options.logLimit ?? 200_000;
   const log = options.log ?? (() => undefined);
