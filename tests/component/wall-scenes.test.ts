@@ -217,11 +217,21 @@ describe('wall screen scenes', () => {
   it('catches up after a reconnect, and a fetched state older than an event that beat it is dropped', async () => {
     let release: () => void = () => undefined;
     const stale = wallState({ sceneId: 'daily', version: 3, screens: DAILY.screens });
-    const { hall, wrapper, setState, connection } = await mountWall('wall-1');
-    setState(() => stale);
+    let now: WallState = DAILY;
+    let slowNext: Promise<ReturnType<typeof ok<WallState>>> | null = null;
+    // Only wall.state is slowed (the ticker and the board also reload on reconnect).
+    const { hall, wrapper, connection } = await mountWall('wall-1', {
+      extra: {
+        'wall.state': () => {
+          const slow = slowNext;
+          slowNext = null;
+          return slow ?? ok(now);
+        },
+      },
+    });
+    now = stale;
     // A slow answer: the event of version 4 arrives while it is on its way.
-    const slow = new Promise((resolve) => (release = () => resolve(ok(stale))));
-    hall.invoke.mockReturnValueOnce(slow);
+    slowNext = new Promise((resolve) => (release = () => resolve(ok(stale))));
     connection('online');
     hall.emit('wall.changed', wallState({ sceneId: 'emergency', sceneName: '应急接管', version: 4, screens: [screen('wall-1', FULL, { main: { kind: 'clock' } })] }));
     release();
