@@ -203,6 +203,7 @@ describe('local rules', () => {
       const at = new Date(d.clock.ms).toISOString();
       d.core.link.store.readings.record(sensorId, d.clock.ms, value);
       d.core.alerts.afterLinkBatch([{ sensorId, value, at }]);
+      d.core.alerts.flushRules(); // the rules pass the timer would run within a second
     }
   }
 
@@ -258,6 +259,15 @@ describe('local rules', () => {
     expect(after.alert.closedAt).not.toBeNull();
     feed(d, 'wl-4', [20, 35]); // the platform covers the sensor now: the rule stays quiet
     expect((await d.call<AlertsListResult>(d.operator, 'alerts.list', { source: 'rule' })).total).toBe(1);
+  });
+
+  it('a link batch’s readings are judged by the next rules pass, within a second, without anyone asking', async () => {
+    const d = await desk();
+    d.core.link.store.sensors.upsert('wl-5', SENSOR, new Date(T0).toISOString());
+    d.core.link.store.readings.record('wl-5', d.clock.ms, 31);
+    d.core.alerts.afterLinkBatch([{ sensorId: 'wl-5', value: 31, at: new Date(d.clock.ms).toISOString() }]);
+    expect((await d.call<AlertsListResult>(d.operator, 'alerts.list', { source: 'rule' })).total).toBe(0);
+    await expect.poll(async () => (await d.call<AlertsListResult>(d.operator, 'alerts.list', { source: 'rule' })).items.map((a) => a.level), { timeout: 3_000 }).toEqual(['orange']);
   });
 
   it('rain over 3 hours adds the gauge hourly amounts', async () => {

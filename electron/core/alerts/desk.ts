@@ -26,6 +26,9 @@ import { DeskStore, toDeskAlert, type DeskRow } from './desk-store';
 import { RulesStore, ruleLevel, ruleMetric } from './rules';
 import { capDateTime, parseCap, toCapXml } from './cap';
 
+/** How often the local rules judge the newest readings (see afterLinkBatch). */
+export const RULES_INTERVAL_MS = 1000;
+
 /** Who sends the console's own CAP messages (local rules, manual entries). */
 export const LOCAL_SENDER = 'ecc.yuancheng@441602';
 
@@ -68,6 +71,8 @@ export class AlertDesk {
   private flushTimer: NodeJS.Timeout | null = null;
   private reminderTimer: NodeJS.Timeout | null = null;
   private identifierSeq = 0;
+  private readonly pendingReadings = new Map<string, { sensorId: string; value: number; at: string }>();
+  private rulesTimer: NodeJS.Timeout | null = null;
 
   constructor(private readonly deps: AlertDeskDeps) {
     this.store = new DeskStore(deps.db);
@@ -82,19 +87,43 @@ export class AlertDesk {
     this.publish(attached);
   }
 
-  /** After a batch from the link: attach its alert messages, then judge its readings by the rules. */
+  /**
+   * After a batch from the link: its alert messages are attached at once (cheap: an indexed look
+   * for unattached rows); its readings wait for the next rules pass. The link applies hundreds of
+   * batches a second in a burst, and judging every reading of every batch (a 24 h rain sum is 24
+   * lookups) would cost the link most of its throughput, while thresholds are about minutes: the
+   * rules judge the newest reading of each sensor once per RULES_INTERVAL_MS.
+   */
   afterLinkBatch(latest: readonly { sensorId: string; value: number; at: string }[]): void {
     try {
-      const attached = this.deps.db.transaction(() => {
-        const now = this.deps.now();
-        const a = attachPending(this.store, this.deps.messages, now);
-        const r = this.evaluateRules(latest, now);
-        return { changed: new Set([...a.changed, ...r.changed]), raised: new Set([...a.raised, ...r.raised]) };
-      })();
+      const attached = this.deps.db.transaction(() => attachPending(this.store, this.deps.messages, this.deps.now()))();
       this.publish(attached);
     } catch (error) {
       // The mirror is already committed; the next batch (or the next start) attaches what is left.
-      this.deps.log(`[alerts] could not process a link batch: ${(error as Error).message}`);
+      this.deps.log(`[alerts] could not attach a link batch's alerts: ${(error as Error).message}`);
+    }
+    for (const r of latest) {
+      const seen = this.pendingReadings.get(r.sensorId);
+      if (!seen || Date.parse(r.at) >= Date.parse(seen.at)) this.pendingReadings.set(r.sensorId, r);
+    }
+    if (this.pendingReadings.size > 0 && !this.rulesTimer) {
+      this.rulesTimer = setTimeout(() => this.flushRules(), RULES_INTERVAL_MS);
+      this.rulesTimer.unref();
+    }
+  }
+
+  /** Judges the readings waiting since the last pass (the timer calls this; tests call it directly). */
+  flushRules(): void {
+    if (this.rulesTimer) clearTimeout(this.rulesTimer);
+    this.rulesTimer = null;
+    const latest = [...this.pendingReadings.values()];
+    this.pendingReadings.clear();
+    if (latest.length === 0) return;
+    try {
+      const attached = this.deps.db.transaction(() => this.evaluateRules(latest, this.deps.now()))();
+      this.publish(attached);
+    } catch (error) {
+      this.deps.log(`[alerts] rules pass failed: ${(error as Error).message}`);
     }
   }
 
@@ -455,6 +484,7 @@ export class AlertDesk {
   /** Stops the timers (the core closes). */
   stop(): void {
     if (this.flushTimer) clearTimeout(this.flushTimer);
+    if (this.rulesTimer) clearTimeout(this.rulesTimer);
     if (this.reminderTimer) clearInterval(this.reminderTimer);
   }
 }
