@@ -3,6 +3,7 @@ import { flushPromises, mount } from '@vue/test-utils';
 import type { DeskAlert, RegionContent, ScreenState, Station, WallLayout, WallState } from '../../shared/contract';
 import type { ConnectionState } from '../../renderer/src/client/hall-client';
 import WallView from '../../renderer/src/views/WallView.vue';
+import { BUILT_IN_LAYOUTS } from '../../electron/core/wall/builtins';
 import { fakeHall, globalFor, ok, testRouter, type Handlers } from './fake-hall';
 
 /**
@@ -17,21 +18,10 @@ const STATIONS: Station[] = [
   { code: '441602001001', name: '演示社区01', level: 'village', parentCode: '441602001000', lat: 23.7, lon: 114.7, online: false, demo: true },
 ];
 
-const MAIN_SIDE: WallLayout = {
-  id: 'main-side',
-  name: '一大五小',
-  rows: 3,
-  cols: 3,
-  regions: [
-    { id: 'main', row: 0, col: 0, rowSpan: 2, colSpan: 2 },
-    { id: 's1', row: 0, col: 2, rowSpan: 1, colSpan: 1 },
-    { id: 's2', row: 1, col: 2, rowSpan: 1, colSpan: 1 },
-    { id: 's3', row: 2, col: 0, rowSpan: 1, colSpan: 1 },
-    { id: 's4', row: 2, col: 1, rowSpan: 1, colSpan: 1 },
-    { id: 's5', row: 2, col: 2, rowSpan: 1, colSpan: 1 },
-  ],
-};
-const FULL: WallLayout = { id: 'full', name: '单画面', rows: 1, cols: 1, regions: [{ id: 'main', row: 0, col: 0, rowSpan: 1, colSpan: 1 }] };
+/** The core's own built-in layouts: the screen must render what the core serves. */
+const layout = (id: string): WallLayout => BUILT_IN_LAYOUTS.find((l) => l.id === id)!;
+const MAIN_SIDE = layout('main-side');
+const FULL = layout('full');
 
 function screen(screenId: string, layout: WallLayout, content: Record<string, RegionContent>): ScreenState {
   return { screenId, layout, regions: layout.regions.map((region) => ({ region, content: content[region.id] ?? { kind: 'empty' } })) };
