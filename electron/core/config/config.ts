@@ -91,12 +91,70 @@ const SerialTransport = (defaultBaud: number) =>
  * A device of the hall (../shared/specs/devices-v1.md: `devices:` entries with id, kind, name and
  * one transport block). Kinds arrive with the capabilities that drive them.
  */
+const TcpTransport = z.object({ host: z.string().min(1).max(255), port: z.number().int().min(1).max(65_535) }).strict();
+const DeviceId = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'letters, digits, - or _, at most 64');
+const DeviceName = z.string().min(1).max(100);
+const StationCode12 = z.string().regex(/^\d{12}$/, 'a 12-digit division code');
+
 export const ConfigDevice = z.discriminatedUnion('kind', [
   z
     .object({
-      id: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/),
+      id: DeviceId,
+      kind: z.literal('gsm-modem'),
+      name: DeviceName,
+      /** The modem's serial port (USB modems: /dev/ttyUSB2 …), or a serial server over TCP (ser2net). */
+      serial: SerialTransport(115_200).optional(),
+      tcp: TcpTransport.optional(),
+      /** The service centre number (absent: the SIM's, as AT+CSCA? reports it). */
+      smsc: z.string().regex(/^\+?\d{3,20}$/, 'a phone number').optional(),
+      /** At least this long between two AT+CMGS sends (operators throttle bursts). */
+      sendIntervalMs: z.number().int().min(0).max(60_000).default(1_000),
+    })
+    .strict()
+    .refine((d) => (d.serial ? 1 : 0) + (d.tcp ? 1 : 0) === 1, { message: 'a gsm-modem needs exactly one of serial or tcp' }),
+  z
+    .object({
+      id: DeviceId,
+      kind: z.literal('ip-speaker'),
+      name: DeviceName,
+      tcp: TcpTransport,
+      /** The terminal's 23-digit 应急广播资源编码. */
+      resourceCode: z.string().regex(/^\d{23}$/, 'a 23-digit resource code'),
+      /** The town or village it covers. */
+      stationCode: StationCode12,
+    })
+    .strict(),
+  z
+    .object({
+      id: DeviceId,
+      kind: z.literal('amplifier-zones'),
+      name: DeviceName,
+      /** Modbus RTU over an RS-485 adapter, or Modbus TCP. */
+      serial: SerialTransport(9600).optional(),
+      tcp: TcpTransport.optional(),
+      unitId: z.number().int().min(0).max(247).default(1),
+      /** The coil that switches the amplifier's power. */
+      powerCoil: z.number().int().min(0).max(65_535),
+      /** One zone relay per covered station. */
+      zones: z.array(z.object({ stationCode: StationCode12, coil: z.number().int().min(0).max(65_535), name: z.string().max(100).optional() }).strict()).min(1),
+    })
+    .strict()
+    .refine((d) => (d.serial ? 1 : 0) + (d.tcp ? 1 : 0) === 1, { message: 'an amplifier-zones device needs exactly one of serial or tcp' }),
+  z
+    .object({
+      id: DeviceId,
+      kind: z.literal('radio'),
+      name: DeviceName,
+      /** rigctld's host and port (default port 4532). */
+      tcp: TcpTransport,
+      channels: z.array(z.object({ name: z.string().min(1).max(60), frequencyHz: z.number().int().min(1_000).max(10_000_000_000) }).strict()).default([]),
+    })
+    .strict(),
+  z
+    .object({
+      id: DeviceId,
       kind: z.literal('ptz-pelco-d'),
-      name: z.string().min(1).max(100),
+      name: DeviceName,
       /** The RS-485 converter; Pelco-D receivers default to 2400 baud, 8N1. */
       serial: SerialTransport(2400),
       /** The cameras on this bus and their receiver addresses (DIP switches, 1–255). */
@@ -239,7 +297,13 @@ export const ConfigSchema = z
       })
       .refine((list) => {
         const byPath = new Map<string, string>();
-        return list.every((d) => d.kind !== 'ptz-pelco-d' || byPath.get(d.serial.path) === undefined || byPath.get(d.serial.path) === d.id ? (byPath.set(d.serial.path, d.id), true) : false);
+        return list.every((d) => {
+          const p = 'serial' in d && d.serial ? d.serial.path : undefined;
+          if (p === undefined) return true;
+          if (byPath.has(p) && byPath.get(p) !== d.id) return false;
+          byPath.set(p, d.id);
+          return true;
+        });
       }, { message: 'two devices use one serial path' }),
     auth: z
       .object({
