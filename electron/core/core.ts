@@ -26,6 +26,7 @@ import { setUpMap } from './map';
 import { setUpAlertDesk, type AlertDesk } from './alerts';
 import { setUpVideo } from './video';
 import { setUpWall, type WallService } from './wall';
+import { setUpRelease, type ReleaseDomain } from './warnings';
 import type { Result } from '../../shared/contract';
 
 export interface CoreOptions {
@@ -58,6 +59,8 @@ export interface Core {
   readonly alerts: AlertDesk;
   /** The video wall (scenes, state, takeover). */
   readonly wall: WallService;
+  /** Warning release: the workflow, the devices it drives, the contacts. */
+  readonly release: ReleaseDomain;
   /** Call a method as `ctx`; never throws. */
   invoke(ctx: CallContext, method: string, params: unknown): Promise<Result<unknown>>;
   /** A call context for a bearer token (null user when the token is missing or invalid). */
@@ -134,6 +137,22 @@ async function assemble(
   setUpMap(registry, { db, events, config, stations, mirror: link.store, openAlerts: () => desk.openRecords(), now, log });
   const video = setUpVideo(registry, { cameras: link.store.cameras, stations, config: videoSettings(config), demo, log });
   const wall = setUpWall(registry, { db, events, config, cameras: link.store.cameras, now, log });
+  // Built-in reference places are refreshed at every start (codes are stable; names may be
+  // corrected); demo villages are seeded once. Release needs them to place its terminals.
+  stations.upsertMany(referencePlaces(), now());
+  if (demo && !stations.list({ level: 'village' }).some((s) => s.demo)) stations.upsertMany(demoVillages(), now());
+  const release = await setUpRelease(registry, {
+    db,
+    events,
+    config,
+    stations,
+    alerts: desk,
+    enqueueAction: (type, by, payload) => link.enqueueAction(type, by, payload),
+    dataDir: options.dataDir,
+    demo,
+    now,
+    log,
+  });
   registerSystemMethods(registry, db, facts, {
     name: config.console.name,
     ...(demo ? { demoAccounts: DEMO_ACCOUNTS.map(({ username, password, role }) => ({ username, password, role })) } : {}),
@@ -141,11 +160,8 @@ async function assemble(
   const missing = registry.unbound();
   if (missing.length > 0) throw new Error(`Methods of the contract without a handler: ${missing.join(', ')}`);
 
-  // Built-in reference places are refreshed at every start (codes are stable; names may be corrected).
-  stations.upsertMany(referencePlaces(), now());
   const timers: (() => void)[] = [];
   if (demo) {
-    if (!stations.list({ level: 'village' }).some((s) => s.demo)) stations.upsertMany(demoVillages(), now());
     await auth.seedDemoAccounts();
     // With the district link running, the platform (the simulator) drives station state.
     if (!link.enabled) timers.push(startDemoStations(stations, events, now, config.simulator.stationFlapSeconds * 1000));
@@ -170,7 +186,7 @@ async function assemble(
     clearInterval(tick);
     timers.forEach((stop) => stop());
     // The link stops first (synchronously: no callback touches the database after this).
-    closing = Promise.all([link.close(), video.stop()]).then(() => undefined);
+    closing = Promise.all([link.close(), video.stop(), release.stop()]).then(() => undefined);
     db.close();
     return closing;
   };
@@ -197,6 +213,7 @@ async function assemble(
     link,
     alerts: desk,
     wall: wall.wall,
+    release,
     close() {
       void closeAsync();
     },

@@ -8,6 +8,7 @@ import { LinkStatus, ReadingPoint } from './link';
 import { MapView } from './map';
 import { AlertLevel } from './alerts';
 import { WallState } from './wall';
+import { DeliveryCounts, DeviceInfo, WarningStatus } from './warnings';
 
 export const events = {
   /** Heartbeat from the core; the renderer's connection indicator also listens to transport state. */
@@ -42,6 +43,12 @@ export const events = {
   'alerts.reminder': z.object({ id: z.string(), stage: z.number().int().min(1).max(2), level: AlertLevel, headline: z.string(), minutes: z.number() }),
   /** The wall changed (scene applied, region set, takeover, schedule): the whole state, small. */
   'wall.changed': WallState,
+  /** Warnings changed (created, approved, released, finished…): refetch these. */
+  'warnings.changed': z.object({ ids: z.array(z.string()) }),
+  /** A release moved (coalesced, at most ~4 per second per warning): its counts now. */
+  'warnings.progress': z.object({ id: z.string(), status: WarningStatus, counts: DeliveryCounts }),
+  /** A device's health changed. */
+  'devices.changed': z.object({ devices: z.array(DeviceInfo) }),
 } as const;
 
 export type Events = typeof events;

@@ -8,3 +8,4 @@ export * from './map';
 export * from "./hall-api";
 export * from './alerts';
 export * from './wall';
+export * from './warnings';

@@ -9,6 +9,7 @@ import { DivisionCode, Station, StationLevel, User } from './entities';
 import { ActionRecord, ActionState, Camera, LinkStatus, Notice, QuarantineItem, ReadingBucket, ReadingPoint, ReadingRange, Sensor, SensorType } from './link';
 import { AlertCounts, AlertFilter, AlertRule, AlertsListParams, AlertsListResult, DeskAlert, DeskAlertDetail, ManualAlertParams, SavedAlertFilter } from './alerts';
 import { PlayInfo, PtzAction, RegionContent, ScheduleEntry, VideoCamera, WallLayout, WallScene, WallScreen, WallState } from './wall';
+import { warningMethods } from './warnings-methods';
 import { BBox, Basemap, MapFeatureCollection, MapLayerId, MapLayerInfo, MapView, SaveMapViewParams } from './map';
 
 export interface MethodSpec<P extends z.ZodType = z.ZodType, R extends z.ZodType = z.ZodType> {
@@ -425,6 +426,7 @@ export const methods = {
     audited: true,
     summary: 'Delete a custom view (a no-op when it is already gone); built-in views cannot be deleted (conflict).',
   }),
+  ...warningMethods,
 } as const;
 
 export type Methods = typeof methods;

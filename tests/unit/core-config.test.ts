@@ -31,7 +31,7 @@ describe('defaults', () => {
     const expected = {
       demo: false,
       console: { name: '源城区应急指挥中心', timeZone: 'Asia/Shanghai' },
-      simulator: { stationFlapSeconds: 12 },
+      simulator: { stationFlapSeconds: 12, devices: true, terminalSpeed: 1, smsReportMs: 4_000, deviceTroubleMinutes: 3 },
       link: {
         rawRetentionDays: 30,
         hourlyRetentionDays: 730,
@@ -49,6 +49,7 @@ describe('defaults', () => {
       alerts: { remindAfterMinutes: 5, notifyCommandersAfterMinutes: 15, reminderCheckSeconds: 15 },
       wall: { screens: [], takeoverSceneId: 'emergency', takeoverLevels: ['red'], webAllowlist: [] },
       video: { ptzSafetyStopSeconds: 10 },
+      warnings: { audioHost: '127.0.0.1', audioPort: 0, attempts: 3, retryMinSeconds: 2, retryMaxSeconds: 60, smsConfirmMinutes: 10, playSlackSeconds: 120 },
       devices: [],
       auth: DEFAULT_AUTH_SETTINGS,
     };

@@ -13,6 +13,7 @@ import { openStore, type Db } from '../../electron/core/db/database';
 import { methods, ROLES, type MethodName, type Role } from '../../shared/contract';
 import type { LinkAlert } from '../../shared/district-link/protocol';
 import { DEFAULT_RULES } from '../../electron/core/alerts/rules';
+import { attentionTone } from '../../electron/core/warnings/audio';
 import { anonymousCtx, DEMO_PASSWORDS, quietConsoleError, signInAs, startCore, valueOf } from '../fixtures/core-helpers';
 import type { Core } from '../../electron/core/core';
 
@@ -33,10 +34,37 @@ const SAMPLE_ALERT: LinkAlert = {
 
 const SAMPLE_ALERT_2: LinkAlert = { ...SAMPLE_ALERT, identifier: 'sample-alert-2' };
 /** Methods that succeed once only (closing a closed alert is a conflict): the matrix checks their refusals only. */
-const ONCE_ONLY: ReadonlySet<MethodName> = new Set(['alerts.close']);
+const ONCE_ONLY: ReadonlySet<MethodName> = new Set(['alerts.close', 'warnings.submit', 'warnings.approve', 'warnings.reject', 'warnings.release', 'warnings.cancel']);
 
 /** Methods that drive a (demo: simulated) device, which now and then fails like a real one: ok or 'unavailable'. */
 const NEEDS_A_DEVICE: ReadonlySet<MethodName> = new Set(['video.ptz', 'video.preset']);
+
+/** Sample warnings by an operator (so an admin may approve them), one per workflow step the tests call. */
+async function holdSampleWarnings(core: Core): Promise<void> {
+  const author = { username: 'operator', role: 'operator' as const };
+  const base = { type: 'rainstorm' as const, level: 'blue' as const, title: '样例预警', text: '样例预警正文，用于测试。', area: { stationCodes: ['441602001000'] }, audiences: ['duty' as const], channels: ['sms' as const] };
+  const draft = await core.release.warnings.create(base, author);
+  const toSubmit = await core.release.warnings.create({ ...base, level: 'orange' }, author);
+  const toApprove = await core.release.warnings.create({ ...base, level: 'orange' }, author);
+  const toReject = await core.release.warnings.create({ ...base, level: 'orange' }, author);
+  const toRelease = await core.release.warnings.create(base, author);
+  const toCancel = await core.release.warnings.create(base, author);
+  core.release.warnings.submit(toApprove.id, author);
+  core.release.warnings.submit(toReject.id, author);
+  Object.assign(SAMPLE_PARAMS, {
+    'warnings.get': { id: draft.id },
+    'warnings.deliveries': { id: draft.id },
+    'warnings.audio': { id: draft.id },
+    'warnings.exportCap': { id: draft.id },
+    'warnings.update': { id: draft.id, changes: { title: '样例预警（修改）' } },
+    'warnings.audio.upload': { id: draft.id, mimeType: 'audio/wav', dataBase64: attentionTone(1, 8000).toString('base64') },
+    'warnings.submit': { id: toSubmit.id },
+    'warnings.approve': { id: toApprove.id },
+    'warnings.reject': { id: toReject.id, reason: '区域不对，请修改' },
+    'warnings.release': { id: toRelease.id },
+    'warnings.cancel': { id: toCancel.id, reason: '样例撤销' },
+  });
+}
 
 function holdSamples(core: Core): void {
   for (const a of [SAMPLE_ALERT, SAMPLE_ALERT_2]) core.link.store.alerts.upsertFromLink(a.identifier, a, new Date().toISOString());
@@ -96,6 +124,17 @@ const SAMPLE_PARAMS: Partial<Record<MethodName, unknown>> = {
   'map.views.save': { name: '样例视图', center: [114.7, 23.74], zoom: 12.5 },
   // Deleting a view that is not there succeeds (idempotent), so every staff role can run it.
   'map.views.delete': { id: '00000000-0000-4000-8000-000000000000' },
+  'devices.get': { id: 'demo-modem' },
+  'devices.test': { id: 'demo-radio' },
+  'devices.simulate': { id: 'demo-radio', mode: 'normal' },
+  'contacts.list': { role: 'duty' },
+  'contacts.save': { id: 'sample-contact', name: '样例联系人', phone: '13800762999', stationCode: '441602001000', roles: ['duty'] },
+  'contacts.delete': { id: 'no-such-contact' },
+  'contacts.import': { format: 'csv', dataBase64: Buffer.from('姓名,手机,区划代码,角色\n样例二,13800762998,441602001000,值班人员\n').toString('base64') },
+  'contacts.export': { format: 'xlsx' },
+  'warnings.fromAlert': { alertId: SAMPLE_ALERT.identifier },
+  'warnings.create': { type: 'typhoon', level: 'yellow', title: '样例台风预警', text: '样例台风预警正文。', area: { stationCodes: ['441602'] }, audiences: ['duty'], channels: ['sms'] },
+  // The workflow steps' ids are filled in by holdSampleWarnings.
 };
 
 /** The matrix as written in the contract, read here without going through roleMayCall. */
@@ -132,6 +171,7 @@ describe('the role matrix over every contract method', () => {
   it.each(METHOD_NAMES)('%s is refused exactly when the matrix says so', async (name) => {
     const { core } = await startCore({ demo: true });
     holdSamples(core);
+    if (name.startsWith('warnings.')) await holdSampleWarnings(core);
     const callers: [Role | null, CallContext][] = [[null, anonymousCtx]];
     for (const role of ROLES) callers.push([role, (await signInAs(core, role)).ctx]);
 
@@ -263,6 +303,7 @@ describe('the registry in a real core', () => {
   it('returns results that conform to each method’s result schema (as admin)', async () => {
     const { core, dataDir } = await startCore({ demo: true });
     holdSamples(core);
+    await holdSampleWarnings(core);
     const { ctx } = await signInAs(core, 'admin');
     // auth.logout last: it ends the session the others use.
     const order = [...METHOD_NAMES.filter((m) => m !== 'auth.logout'), 'auth.logout' as const];

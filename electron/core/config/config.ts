@@ -180,6 +180,14 @@ export const ConfigSchema = z
       .object({
         /** Demo mode: how often a demo village's link drops or comes back. */
         stationFlapSeconds: z.number().min(0.2).max(3600).default(12),
+        /** Demo mode: start the simulated terminals, modem, amplifier and radio (false: only `devices`). */
+        devices: z.boolean().default(true),
+        /** Demo mode: simulated terminals play this many times faster than real time (tests use more). */
+        terminalSpeed: z.number().min(0.1).max(1000).default(1),
+        /** Demo mode: how long the simulated network takes to report an SMS delivered. */
+        smsReportMs: z.number().min(0).max(600_000).default(4_000),
+        /** Demo mode: now and then a simulated device goes offline or faulty for a while (0: never). */
+        deviceTroubleMinutes: z.number().min(0).max(1440).default(3),
       })
       .strict()
       .prefault({}),
@@ -280,6 +288,26 @@ export const ConfigSchema = z
           .optional(),
         /** A serial PTZ movement that no stop (or other command) follows within this is stopped (0: never). */
         ptzSafetyStopSeconds: z.number().min(0).max(600).default(10),
+      })
+      .strict()
+      .prefault({}),
+    /** Warning release (预警发布). */
+    warnings: z
+      .object({
+        /** Where the console serves warning audio to the terminals. */
+        audioHost: z.string().min(1).max(255).default('127.0.0.1'),
+        /** 0: any free port. */
+        audioPort: z.number().int().min(0).max(65_535).default(0),
+        /** The URL terminals use to reach that server (e.g. http://10.20.0.5:8090), when it differs. */
+        audioPublicUrl: z.url({ protocol: /^https?$/ }).optional(),
+        /** Tries per delivery before it fails, and the backoff between them. */
+        attempts: z.number().int().min(1).max(20).default(3),
+        retryMinSeconds: z.number().min(0.1).max(3600).default(2),
+        retryMaxSeconds: z.number().min(0.1).max(3600).default(60),
+        /** How long a sent SMS waits for its delivery report before it counts as unconfirmed. */
+        smsConfirmMinutes: z.number().min(0.1).max(1440).default(10),
+        /** Slack after a terminal's expected play time before a missing result counts as unconfirmed. */
+        playSlackSeconds: z.number().min(1).max(3600).default(120),
       })
       .strict()
       .prefault({}),

@@ -94,6 +94,11 @@ export function durably<T>(db: Db, fn: () => T): T {
   }
 }
 
+/** durably() when on its own; inside a caller's transaction (an audited method), part of that one. */
+export function durablyOrJoin<T>(db: Db, fn: () => T): T {
+  return db.inTransaction ? db.transaction(fn)() : durably(db, fn);
+}
+
 /** Online backup (SQLite backup API): consistent while the hall keeps writing. */
 export async function backupTo(db: Db, dir: string, now = new Date()): Promise<string> {
   fs.mkdirSync(dir, { recursive: true });

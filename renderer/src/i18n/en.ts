@@ -3,6 +3,7 @@ import { mapEn } from './map';
 import { alarmEn } from './alarm';
 import { rulesEn } from './rules';
 import { wallRoomEn } from './wall';
+import { warningsEn } from './warnings';
 
 /** English; same keys as zh-CN (the type says so). */
 const en: Messages = {
@@ -34,6 +35,7 @@ const en: Messages = {
   alarm: alarmEn,
   rules: rulesEn,
   wallRoom: wallRoomEn,
+  warnings: warningsEn,
   nav: {
     overview: 'Overview',
     alerts: 'Alerts',

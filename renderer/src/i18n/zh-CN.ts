@@ -2,6 +2,7 @@ import { mapZhCN } from './map';
 import { alarmZhCN } from './alarm';
 import { rulesZhCN } from './rules';
 import { wallRoomZhCN } from './wall';
+import { warningsZhCN } from './warnings';
 /** Chinese (zh-CN) — the console's first language. English (en.ts) must have the same keys. */
 const zhCN = {
   app: { subtitle: '应急指挥调度台', district: '源城区', place: '广东省 · 河源市 · 源城区', loading: '正在加载…', retry: '重试', close: '关闭' },
@@ -32,6 +33,7 @@ const zhCN = {
   alarm: alarmZhCN,
   rules: rulesZhCN,
   wallRoom: wallRoomZhCN,
+  warnings: warningsZhCN,
   nav: {
     overview: '总览',
     alerts: '告警',

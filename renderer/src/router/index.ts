@@ -22,6 +22,7 @@ const ROOM_VIEWS: Partial<Record<Room, RouteRecordRaw['component']>> = {
   // maplibre is large: the map room is its own chunk, loaded when first opened.
   map: () => import('../views/MapView.vue'),
   wall: () => import('../views/WallRoomView.vue'),
+  warnings: () => import('../views/WarningsView.vue'),
   settings: SettingsView,
 };
 
@@ -40,6 +41,9 @@ export const routes: RouteRecordRaw[] = [
         meta: { requiresAuth: true, room },
         ...(ROOM_VIEWS[room] ? {} : { props: { room } }),
       })),
+      // Pages of the warnings room (its tabs); meta.room keeps 预警发布 lit in the nav rail.
+      { path: 'warnings/contacts', name: 'warnings-contacts', component: () => import('../views/ContactsView.vue'), meta: { requiresAuth: true, room: 'warnings' } },
+      { path: 'warnings/devices', name: 'warnings-devices', component: () => import('../views/DevicesView.vue'), meta: { requiresAuth: true, room: 'warnings' } },
     ],
   },
   { path: '/wall/:screenId', name: 'wall-screen', component: WallView, props: true },
