@@ -27,6 +27,7 @@ import { setUpAlertDesk, type AlertDesk } from './alerts';
 import { setUpVideo } from './video';
 import { setUpWall, type WallService } from './wall';
 import { setUpRelease, type ReleaseDomain } from './warnings';
+import { setUpIncidents, type IncidentsDomain, type PdfPrinter } from './incidents';
 import type { Result } from '../../shared/contract';
 
 export interface CoreOptions {
@@ -43,6 +44,11 @@ export interface CoreOptions {
    * a free loopback port). Tests pass their own; null keeps the link disabled.
    */
   startDemoDistrict?: (() => Promise<DemoDistrict>) | null;
+  /**
+   * Prints a situation report's HTML to PDF. The Electron main passes one built on
+   * webContents.printToPDF; absent, headless Chromium prints it (HALL_CHROMIUM or /usr/bin/chromium).
+   */
+  printPdf?: PdfPrinter;
 }
 
 export interface Core {
@@ -61,6 +67,8 @@ export interface Core {
   readonly wall: WallService;
   /** Warning release: the workflow, the devices it drives, the contacts. */
   readonly release: ReleaseDomain;
+  /** Incidents and the decision room. */
+  readonly incidents: IncidentsDomain;
   /** Call a method as `ctx`; never throws. */
   invoke(ctx: CallContext, method: string, params: unknown): Promise<Result<unknown>>;
   /** A call context for a bearer token (null user when the token is missing or invalid). */
@@ -133,8 +141,14 @@ async function assemble(
   });
   registerLinkMethods(registry, { status: () => link.status(), quarantine: link.store.quarantine, outbox: link.outbox });
   registerMirrorMethods(registry, link.store, config.link, now);
-  const desk = setUpAlertDesk(registry, { db, events, link, stations, config, now, log });
-  setUpMap(registry, { db, events, config, stations, mirror: link.store, openAlerts: () => desk.openRecords(), now, log });
+  // Escalating an alert opens an incident through the incidents domain (set up below, before any call).
+  let incidents: IncidentsDomain | null = null;
+  const openIncident = (alert: Parameters<IncidentsDomain['service']['openFromAlert']>[0], by: { username: string; displayName: string }, note: string | undefined): string => {
+    if (!incidents) throw new Error('alerts.escalate: the incidents domain is not set up yet');
+    return incidents.service.openFromAlert(alert, by, note);
+  };
+  const desk = setUpAlertDesk(registry, { db, events, link, stations, config, now, log, openIncident });
+  const map = setUpMap(registry, { db, events, config, stations, mirror: link.store, openAlerts: () => desk.openRecords(), now, log });
   const video = setUpVideo(registry, { cameras: link.store.cameras, stations, config: videoSettings(config), demo, log });
   const wall = setUpWall(registry, { db, events, config, cameras: link.store.cameras, now, log });
   // Built-in reference places are refreshed at every start (codes are stable; names may be
@@ -153,6 +167,21 @@ async function assemble(
     now,
     log,
   });
+  map.provideDevices(() => release.devices.features());
+  incidents = setUpIncidents(registry, {
+    db,
+    events,
+    stations,
+    desk,
+    warnings: release.warnings,
+    wall: wall.wall,
+    enqueueAction: (type, by, payload) => link.enqueueAction(type, by, payload),
+    dataDir: options.dataDir,
+    printPdf: options.printPdf,
+    now,
+    log,
+  });
+  const incidentsDomain = incidents;
   registerSystemMethods(registry, db, facts, {
     name: config.console.name,
     ...(demo ? { demoAccounts: DEMO_ACCOUNTS.map(({ username, password, role }) => ({ username, password, role })) } : {}),
@@ -176,7 +205,7 @@ async function assemble(
   auth.prune();
   const pruneTimer = setInterval(() => auth.prune(), 3_600_000);
   pruneTimer.unref();
-  timers.push(desk.startReminders(), () => desk.stop(), wall.stop);
+  timers.push(desk.startReminders(), () => desk.stop(), wall.stop, () => incidentsDomain.stop());
   const tick = setInterval(() => events.emit('system.tick', { now: now().toISOString() }), 5_000);
   tick.unref();
   let closing: Promise<void> | null = null;
@@ -214,6 +243,7 @@ async function assemble(
     alerts: desk,
     wall: wall.wall,
     release,
+    incidents: incidentsDomain,
     close() {
       void closeAsync();
     },

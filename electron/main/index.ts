@@ -8,6 +8,7 @@ import { app, BrowserWindow, dialog, ipcMain, Menu, powerSaveBlocker, protocol, 
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createCore, type Core } from '../core/core';
+import { electronPdfPrinter } from './pdf-printer';
 import { DemoVideo, consoleCameras } from '../core/video/demo';
 import { basemapFile, loadConfigFile } from '../core/config/config';
 import { basemapOrigins, frameOrigins } from '../../shared/csp';
@@ -59,7 +60,13 @@ async function main(): Promise<void> {
   let core: Core;
   try {
     const config = args.config ? loadConfigFile(path.resolve(args.config)) : undefined;
-    core = await createCore({ dataDir: app.getPath('userData'), ...(args.demo ? { demo: true } : {}), ...(config ? { config } : {}), log });
+    core = await createCore({
+      dataDir: app.getPath('userData'),
+      ...(args.demo ? { demo: true } : {}),
+      ...(config ? { config } : {}),
+      log,
+      printPdf: electronPdfPrinter((options) => new BrowserWindow(options)),
+    });
   } catch (error) {
     fatal('The console core could not start', error);
     return;

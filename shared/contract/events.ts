@@ -47,6 +47,8 @@ export const events = {
   'warnings.changed': z.object({ ids: z.array(z.string()) }),
   /** A release moved (coalesced, at most ~4 per second per warning): its counts now. */
   'warnings.progress': z.object({ id: z.string(), status: WarningStatus, counts: DeliveryCounts }),
+  /** Incidents changed (level, checklist, tasks, evacuation, losses, log…): refetch these. */
+  'incidents.changed': z.object({ ids: z.array(z.string()), parts: z.array(z.string()) }),
   /** A device's health changed. */
   'devices.changed': z.object({ devices: z.array(DeviceInfo) }),
 } as const;

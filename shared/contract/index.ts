@@ -9,3 +9,4 @@ export * from "./hall-api";
 export * from './alerts';
 export * from './wall';
 export * from './warnings';
+export * from './incidents';

@@ -44,6 +44,7 @@ export const MAP_LAYER_IDS = [
   'cameras',
   'sensors',
   'alerts',
+  'devices',
   'incidents',
   'shelters',
   'warehouses',
@@ -112,6 +113,7 @@ export type FeatureProperties = z.infer<typeof FeatureProperties>;
  *  - district-boundary: code '441602'
  *  - cameras: stationCode, online, ptz, codec
  *  - sensors: stationCode, type, unit, value (null without a reading), at, warn, danger
+ *  - devices: kind, stationCode, state ('online'|'offline'|'fault'), reason, lastGoodAt, simulated
  *  - alerts: alertId, level, type, headline, areaDesc, areaKind ('polygon'|'circle'|'geocode'),
  *    geocode (the division code, for geocode areas), radiusKm (circles), sent, msgType
  */

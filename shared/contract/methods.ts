@@ -10,6 +10,7 @@ import { ActionRecord, ActionState, Camera, LinkStatus, Notice, QuarantineItem, 
 import { AlertCounts, AlertFilter, AlertRule, AlertsListParams, AlertsListResult, DeskAlert, DeskAlertDetail, ManualAlertParams, SavedAlertFilter } from './alerts';
 import { PlayInfo, PtzAction, RegionContent, ScheduleEntry, VideoCamera, WallLayout, WallScene, WallScreen, WallState } from './wall';
 import { warningMethods } from './warnings-methods';
+import { incidentMethods } from './incidents-methods';
 import { BBox, Basemap, MapFeatureCollection, MapLayerId, MapLayerInfo, MapView, SaveMapViewParams } from './map';
 
 export interface MethodSpec<P extends z.ZodType = z.ZodType, R extends z.ZodType = z.ZodType> {
@@ -427,6 +428,7 @@ export const methods = {
     summary: 'Delete a custom view (a no-op when it is already gone); built-in views cannot be deleted (conflict).',
   }),
   ...warningMethods,
+  ...incidentMethods,
 } as const;
 
 export type Methods = typeof methods;

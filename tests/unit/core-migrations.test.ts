@@ -39,11 +39,11 @@ const NOW = '2025-01-01T00:00:00.000Z';
 describe('the migration list', () => {
   it('is numbered in steps of 10, ascending, and ends at the version openStore reports', () => {
     const versions = MIGRATIONS.map((m) => m.version);
-    expect(versions).toEqual([10, 20, 30, 40, 50, 60, 70, 80, 90, 100]);
+    expect(versions).toEqual([10, 20, 30, 40, 50, 60, 70, 80, 90, 100, 110]);
     for (const v of versions) expect(v % 10).toBe(0);
     const db = new Database(':memory:');
-    expect(migrate(db, MIGRATIONS)).toBe(100);
-    expect(userVersion(db)).toBe(100);
+    expect(migrate(db, MIGRATIONS)).toBe(110);
+    expect(userVersion(db)).toBe(110);
     db.close();
   });
 });
@@ -216,11 +216,11 @@ describe('migrate()', () => {
     }));
     expect(migrate(db, counted.slice(0, 1))).toBe(10);
     expect(runs).toBe(1);
-    expect(migrate(db, counted)).toBe(100);
-    expect(runs).toBe(10);
+    expect(migrate(db, counted)).toBe(110);
+    expect(runs).toBe(11);
     const schema = db.prepare('SELECT sql FROM sqlite_master ORDER BY name').all();
-    expect(migrate(db, counted)).toBe(100);
-    expect(runs).toBe(10);
+    expect(migrate(db, counted)).toBe(110);
+    expect(runs).toBe(11);
     expect(db.prepare('SELECT sql FROM sqlite_master ORDER BY name').all()).toEqual(schema);
     db.close();
   });
@@ -235,7 +235,7 @@ describe('migrate()', () => {
   it('refuses a database newer than the app with NewerDatabaseError naming both versions', () => {
     const db = new Database(':memory:');
     migrate(db, MIGRATIONS);
-    db.pragma('user_version = 110');
+    db.pragma('user_version = 120');
     let caught: unknown;
     try {
       migrate(db, MIGRATIONS);
@@ -244,11 +244,11 @@ describe('migrate()', () => {
     }
     expect(caught).toBeInstanceOf(NewerDatabaseError);
     const error = caught as NewerDatabaseError;
-    expect(error.found).toBe(110);
-    expect(error.supported).toBe(100);
-    expect(error.message).toContain('schema 110');
-    expect(error.message).toContain('up to 100');
-    expect(userVersion(db)).toBe(110);
+    expect(error.found).toBe(120);
+    expect(error.supported).toBe(110);
+    expect(error.message).toContain('schema 120');
+    expect(error.message).toContain('up to 110');
+    expect(userVersion(db)).toBe(120);
     db.close();
   });
 

@@ -34,7 +34,7 @@ const SAMPLE_ALERT: LinkAlert = {
 
 const SAMPLE_ALERT_2: LinkAlert = { ...SAMPLE_ALERT, identifier: 'sample-alert-2' };
 /** Methods that succeed once only (closing a closed alert is a conflict): the matrix checks their refusals only. */
-const ONCE_ONLY: ReadonlySet<MethodName> = new Set(['alerts.close', 'warnings.submit', 'warnings.approve', 'warnings.reject', 'warnings.release', 'warnings.cancel']);
+const ONCE_ONLY: ReadonlySet<MethodName> = new Set(['alerts.close', 'warnings.submit', 'warnings.approve', 'warnings.reject', 'warnings.release', 'warnings.cancel', 'incidents.decideProposal']);
 
 /** Methods that drive a (demo: simulated) device, which now and then fails like a real one: ok or 'unavailable'. */
 const NEEDS_A_DEVICE: ReadonlySet<MethodName> = new Set(['video.ptz', 'video.preset']);
@@ -63,6 +63,40 @@ async function holdSampleWarnings(core: Core): Promise<void> {
     'warnings.reject': { id: toReject.id, reason: '区域不对，请修改' },
     'warnings.release': { id: toRelease.id },
     'warnings.cancel': { id: toCancel.id, reason: '样例撤销' },
+  });
+}
+
+/** A sample incident (flood, Ⅲ, with a task, an evacuated village and a proposal), and a second one to move to closing. */
+function holdSampleIncidents(core: Core): void {
+  const { service, fieldwork } = core.incidents;
+  const place = { stationCode: '441602001000', point: null, area: null, description: '' };
+  const incident = service.create({ title: '样例暴雨事件', type: 'rainstorm', level: 'III', place, summary: '' }, 'operator');
+  const toClose = service.create({ title: '样例收尾事件', type: 'accident', place, summary: '' }, 'operator');
+  const task = fieldwork.saveTask(incident.id, { title: '样例巡查任务', detail: '', assignee: '区应急救援队', stationCode: null, dueAt: null }, 'operator');
+  const proposal = service.proposeLevel(incident.id, 'II', '雨量持续增大', 'operator');
+  const village = core.db.prepare(`SELECT code FROM stations WHERE level = 'village' AND parent_code = '441602001000' ORDER BY code LIMIT 1`).get() as { code: string };
+  const item = service.detail(incident.id).checklist[0]!;
+  const entry = service.timeline.list(incident.id)[0]!;
+  Object.assign(SAMPLE_PARAMS, {
+    'incidents.get': { id: incident.id },
+    'incidents.update': { id: incident.id, changes: { summary: '样例事件概要', commander: 'commander' } },
+    'incidents.setLevel': { id: incident.id, level: 'III', reason: '雨情持续' },
+    'incidents.proposeLevel': { id: incident.id, level: 'II', reason: '建议提升响应' },
+    'incidents.decideProposal': { proposalId: proposal.id, accept: false, note: '暂不提升' },
+    'incidents.close': { id: toClose.id, note: '现场处置基本结束', final: false },
+    'incidents.timeline': { id: incident.id, kinds: ['level', 'status'], q: '响应' },
+    'incidents.log': { id: incident.id, text: '样例人工记录' },
+    'incidents.mark': { id: incident.id, entryId: entry.id, significant: true },
+    'incidents.checklist.update': { id: incident.id, itemId: item.id, done: true, assignee: '值班员' },
+    'incidents.tasks.list': { id: incident.id },
+    'incidents.tasks.save': { incidentId: incident.id, task: { id: task.id, title: '样例巡查任务（改）', assignee: '区应急救援队', dueAt: '2030-01-01T08:00:00+08:00' } },
+    'incidents.tasks.setStatus': { incidentId: incident.id, taskId: task.id, status: 'in-progress' },
+    'incidents.evacuation.list': { id: incident.id },
+    'incidents.evacuation.save': { incidentId: incident.id, stationCode: village.code, toMove: 30, moved: 12, shelter: '样例小学', status: 'evacuate' },
+    'incidents.losses.list': { id: incident.id },
+    'incidents.losses.save': { incidentId: incident.id, townCode: '441602001000', affectedPeople: 40, directLoss: 12.5 },
+    'incidents.report': { id: incident.id },
+    'incidents.wall': { id: incident.id },
   });
 }
 
@@ -135,6 +169,10 @@ const SAMPLE_PARAMS: Partial<Record<MethodName, unknown>> = {
   'warnings.fromAlert': { alertId: SAMPLE_ALERT.identifier },
   'warnings.create': { type: 'typhoon', level: 'yellow', title: '样例台风预警', text: '样例台风预警正文。', area: { stationCodes: ['441602'] }, audiences: ['duty'], channels: ['sms'] },
   // The workflow steps' ids are filled in by holdSampleWarnings.
+  'incidents.create': { title: '样例山火事件', type: 'forest-fire', level: 'IV', place: { stationCode: '441602100000' } },
+  'incidents.list': { status: ['active', 'closing'] },
+  'decision.queue': {},
+  // The other incidents.* ids are filled in by holdSampleIncidents.
 };
 
 /** The matrix as written in the contract, read here without going through roleMayCall. */
@@ -172,6 +210,7 @@ describe('the role matrix over every contract method', () => {
     const { core } = await startCore({ demo: true });
     holdSamples(core);
     if (name.startsWith('warnings.')) await holdSampleWarnings(core);
+    if (name.startsWith('incidents.')) holdSampleIncidents(core);
     const callers: [Role | null, CallContext][] = [[null, anonymousCtx]];
     for (const role of ROLES) callers.push([role, (await signInAs(core, role)).ctx]);
 
@@ -304,6 +343,7 @@ describe('the registry in a real core', () => {
     const { core, dataDir } = await startCore({ demo: true });
     holdSamples(core);
     await holdSampleWarnings(core);
+    holdSampleIncidents(core);
     const { ctx } = await signInAs(core, 'admin');
     // auth.logout last: it ends the session the others use.
     const order = [...METHOD_NAMES.filter((m) => m !== 'auth.logout'), 'auth.logout' as const];

@@ -63,7 +63,7 @@ function entryFor(spec: TerminalSpec, port: number): IpSpeakerEntry {
   return { id: `speaker-${spec.stationCode}`, kind: 'ip-speaker', name: spec.name, tcp: { host: '127.0.0.1', port }, resourceCode: spec.resourceCode, stationCode: spec.stationCode };
 }
 
-const FAST_DRIVER: IpSpeakerOptions = { replyTimeoutMs: 200, heartbeatIntervalMs: 200, reconnectMinMs: 20, reconnectMaxMs: 200 };
+const FAST_DRIVER: IpSpeakerOptions = { replyTimeoutMs: 200, heartbeatIntervalMs: 1_000, reconnectMinMs: 20, reconnectMaxMs: 200 };
 
 function watch(driver: IpSpeakerDriver): BroadcastResult[] {
   const results: BroadcastResult[] = [];

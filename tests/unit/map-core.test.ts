@@ -230,7 +230,7 @@ describe('named map views', () => {
 
   it('0070 map-views: a STRICT table with unique names and checked ranges', () => {
     const db = new Database(':memory:');
-    expect(migrate(db, MIGRATIONS)).toBe(100);
+    expect(migrate(db, MIGRATIONS)).toBe(110);
     expect((db.prepare(`SELECT strict FROM pragma_table_list WHERE name = 'map_views'`).get() as { strict: number }).strict).toBe(1);
     const repo = new MapViewsRepo(db);
     const now = new Date('2025-06-01T00:00:00Z');

@@ -57,7 +57,7 @@ beforeEach(async () => {
   core = await createCore({
     dataDir: dir,
     demo: true,
-    config: parseConfig({ simulator: { terminalSpeed: 40, smsReportMs: 100, deviceTroubleMinutes: 0 }, warnings: { retryMinSeconds: 0.1, retryMaxSeconds: 0.3, attempts: 2 } }),
+    config: parseConfig({ simulator: { terminalSpeed: 40, smsReportMs: 100, deviceTroubleMinutes: 0, seedWarnings: false }, warnings: { retryMinSeconds: 0.1, retryMaxSeconds: 0.3, attempts: 2 } }),
     startDemoDistrict: null,
     log: () => undefined,
   });

@@ -57,6 +57,11 @@ export interface AlertDeskDeps {
   config: HallConfig['alerts'];
   now: () => Date;
   log: (line: string) => void;
+  /**
+   * Opens the incident an escalated alert becomes (the incidents domain: family, place, first log
+   * entries, the upstream report) and returns its id. Absent: escalation writes the bare record.
+   */
+  openIncident?: (alert: DeskAlert, by: Actor, note: string | undefined) => string;
 }
 
 export interface Actor {
@@ -336,15 +341,20 @@ export class AlertDesk {
     if (row.incident_id) return { alert: toDeskAlert(row), incidentId: row.incident_id };
     if (!['new', 'acknowledged', 'handling'].includes(row.state)) throw conflict(row, '升级');
     const now = this.deps.now();
-    const incidentId = `INC-${capDateTime(now).slice(0, 10).replace(/-/g, '')}-${randomUUID().slice(0, 8)}`;
-    this.deps.db
-      .prepare(`INSERT INTO incidents (id, title, type, status, station_code, source_alert_id, created_at, created_by) VALUES (?, ?, ?, 'active', ?, ?, ?, ?)`)
-      .run(incidentId, row.headline, row.type, row.station_code, id, now.toISOString(), by.username);
+    let incidentId: string;
+    if (this.deps.openIncident) {
+      incidentId = this.deps.openIncident(toDeskAlert(row), by, note);
+    } else {
+      incidentId = `INC-${capDateTime(now).slice(0, 10).replace(/-/g, '')}-${randomUUID().slice(0, 8)}`;
+      this.deps.db
+        .prepare(`INSERT INTO incidents (id, title, type, status, station_code, source_alert_id, created_at, created_by) VALUES (?, ?, ?, 'active', ?, ?, ?, ?)`)
+        .run(incidentId, row.headline, row.type, row.station_code, id, now.toISOString(), by.username);
+      this.deps.enqueueAction('incident.report', by.username, {
+        incident: { id: incidentId, title: row.headline, type: row.type, status: 'active', stationCode: row.station_code, sourceAlertId: id, createdAt: now.toISOString(), createdBy: by.username },
+      });
+    }
     this.store.setState(id, 'escalated', now, { ackedBy: by.username, incidentId });
     this.store.log(id, 'escalated', `升级为事件 ${incidentId}${note ? `：${note}` : ''}`, by.username, now);
-    this.deps.enqueueAction('incident.report', by.username, {
-      incident: { id: incidentId, title: row.headline, type: row.type, status: 'active', stationCode: row.station_code, sourceAlertId: id, createdAt: now.toISOString(), createdBy: by.username },
-    });
     return { alert: this.changed(id), incidentId };
   }
 

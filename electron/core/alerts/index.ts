@@ -5,14 +5,23 @@ import type { Db } from '../db/database';
 import type { EventBus } from '../events/bus';
 import type { LinkService } from '../link/link-service';
 import type { StationsRepo } from '../stations/stations-repo';
-import { AlertDesk } from './desk';
+import { AlertDesk, type AlertDeskDeps } from './desk';
 import { registerAlertMethods } from './methods';
 
 export { AlertDesk } from './desk';
 
 export function setUpAlertDesk(
   registry: Registry,
-  deps: { db: Db; events: EventBus; link: LinkService; stations: StationsRepo; config: HallConfig; now: () => Date; log: (line: string) => void },
+  deps: {
+    db: Db;
+    events: EventBus;
+    link: LinkService;
+    stations: StationsRepo;
+    config: HallConfig;
+    now: () => Date;
+    log: (line: string) => void;
+    openIncident?: AlertDeskDeps['openIncident'];
+  },
 ): AlertDesk {
   const desk = new AlertDesk({
     db: deps.db,
@@ -24,6 +33,7 @@ export function setUpAlertDesk(
     config: deps.config.alerts,
     now: deps.now,
     log: deps.log,
+    ...(deps.openIncident ? { openIncident: deps.openIncident } : {}),
   });
   registerAlertMethods(registry, desk, deps.db);
   deps.link.onApplied((summary) => desk.afterLinkBatch(summary.latestReadings));

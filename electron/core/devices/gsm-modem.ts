@@ -250,7 +250,7 @@ class GsmModem implements GsmModemDriver {
       );
       return;
     }
-    this.log(`[devices] ${this.label}: ${line}`);
+    // Other URCs (RING, +CMTI, ^RSSI, +CREG…) come every few seconds on some modems: not logged.
   }
 
   private onUrcPdu(header: string, pdu: string): void {
@@ -265,7 +265,6 @@ class GsmModem implements GsmModemDriver {
     try {
       const r = decodeStatusReport(pdu);
       const report: SmsStatusReport = { reference: r.reference, recipient: r.number, state: r.state, status: r.status, text: r.statusText, at: this.now().toISOString() };
-      this.log(`[devices] ${this.label}: status report for TP-MR ${r.reference} to ${r.number}: ${r.state} (${r.statusText})`);
       this.reportListeners.forEach((l) => l(report));
     } catch (error) {
       this.log(`[devices] ${this.label}: unreadable status report ${pdu}: ${(error as Error).message}`);

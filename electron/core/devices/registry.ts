@@ -7,6 +7,7 @@
 import type { ConfigDevice } from '../config/config';
 import type { EventBus } from '../events/bus';
 import type { DeviceInfo, DeviceTestResult } from '../../../shared/contract/warnings';
+import type { MapFeature } from '../../../shared/contract/map';
 import { HallError } from '../api/errors';
 import { describeTransport, type DeviceHealth } from './device-link';
 import type { AnyDriver, BroadcastResult, GsmModemDriver, SmsStatusReport } from './driver';
@@ -140,6 +141,22 @@ export class DeviceRegistry {
 
   list(): DeviceInfo[] {
     return [...this.entries.keys()].map((id) => this.info(id)!);
+  }
+
+  /** Map features (layer `devices`): each placed device at its station, coloured by health. */
+  features(): MapFeature[] {
+    return this.list().flatMap((d) => {
+      if (d.lon === null || d.lat === null) return [];
+      const fid = `device:${d.id}`;
+      return [
+        {
+          type: 'Feature' as const,
+          id: fid,
+          geometry: { type: 'Point' as const, coordinates: [d.lon, d.lat] },
+          properties: { fid, id: d.id, layer: 'devices', name: d.name, status: d.state, kind: d.kind, stationCode: d.stationCodes[0] ?? null, reason: d.reason, lastGoodAt: d.lastGoodAt, simulated: d.simulated },
+        },
+      ];
+    });
   }
 
   require(id: string): DeviceInfo {

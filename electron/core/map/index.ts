@@ -1,5 +1,5 @@
 /** Wires the map into a core: the layers over the stations and the upstream mirror, the views, the methods. */
-import type { AlertRecord } from '../../../shared/contract';
+import type { AlertRecord, MapFeature } from '../../../shared/contract';
 import type { Registry } from '../api/registry';
 import type { HallConfig } from '../config/config';
 import type { Db } from '../db/database';
@@ -27,8 +27,9 @@ export function setUpMap(
     now: () => Date;
     log: (line: string) => void;
   },
-): void {
+): { provideDevices(build: () => MapFeature[]): void } {
   const logged = new Set<string>();
+  let devices: (() => MapFeature[]) | null = null;
   const layers = defineLayers({
     stations: () => deps.stations.list(),
     cameras: () => deps.mirror.cameras.list(),
@@ -36,6 +37,7 @@ export function setUpMap(
     latestReadings: () => deps.mirror.readings.latest(),
     alerts: deps.openAlerts,
     districtBoundary: districtBoundaryWgs84,
+    devices: () => devices?.() ?? [],
     now: deps.now,
     onProblem: (problem) => {
       if (logged.has(problem) || logged.size >= MAX_LOGGED_PROBLEMS) return;
@@ -52,4 +54,9 @@ export function setUpMap(
     now: deps.now,
     viewsChanged: (views) => deps.events.emit('map.views.changed', { views }),
   });
+  return {
+    provideDevices(build) {
+      devices = build;
+    },
+  };
 }

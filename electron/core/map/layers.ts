@@ -48,6 +48,8 @@ export interface LayerSources {
   /** WGS-84 MultiPolygon of the district. */
   districtBoundary(): MapGeometry;
   now(): Date;
+  /** Devices placed at their station (warning release's terminals and zones); absent: none yet. */
+  devices?(): MapFeature[];
   /** Alert areas that cannot be drawn are reported here (logged once per problem by the core). */
   onProblem?(problem: string): void;
 }
@@ -55,6 +57,9 @@ export interface LayerSources {
 function slot(id: MapLayerId, name: string, kind: MapLayerKind, color: string): LayerDefinition {
   return { id, name, kind, legend: [{ label: name, color }], cluster: kind === 'point', base: false };
 }
+
+/** Device health on the map (same hues as the devices page). */
+export const DEVICE_STATE_COLORS = { online: '#22c55e', fault: '#f59e0b', offline: '#ef4444' } as const;
 
 const ALERT_LEVELS: AlertLevel[] = ['red', 'orange', 'yellow', 'blue'];
 const SENSOR_STATUSES: SensorStatus[] = ['danger', 'warn', 'normal', 'no-data'];
@@ -158,6 +163,19 @@ export function defineLayers(src: LayerSources): LayerDefinition[] {
             return features;
           });
       },
+    },
+    {
+      id: 'devices',
+      name: '预警终端',
+      kind: 'point',
+      legend: [
+        { label: '在线', color: DEVICE_STATE_COLORS.online, value: 'online' },
+        { label: '故障', color: DEVICE_STATE_COLORS.fault, value: 'fault' },
+        { label: '离线', color: DEVICE_STATE_COLORS.offline, value: 'offline' },
+      ],
+      cluster: true,
+      base: false,
+      build: () => src.devices?.() ?? [],
     },
     slot('incidents', '突发事件', 'point', '#f43f5e'),
     slot('shelters', '避难场所', 'point', '#10b981'),

@@ -149,8 +149,12 @@ export class DeliveryEngine {
           break;
       }
     } catch (error) {
+      // The console is closing: devices were closed under the request; the row stays as it is
+      // (sending → queued again at the next start).
+      if (this.stopped) return;
       this.failed(row, error);
     }
+    if (this.stopped) return;
     this.hooks.changed(w.id);
   }
 
@@ -257,6 +261,7 @@ export class DeliveryEngine {
   }
 
   private onBroadcastResult(deviceId: string, r: BroadcastResult): void {
+    if (this.stopped) return;
     const w = this.hooks.warningByEbm(r.ebmId);
     const speaker = this.devices.get(deviceId);
     if (!w || !speaker || speaker.kind !== 'ip-speaker') return;
@@ -276,7 +281,7 @@ export class DeliveryEngine {
   }
 
   private onStatusReport(deviceId: string, report: SmsStatusReport): void {
-    if (report.state === 'pending') return;
+    if (report.state === 'pending' || this.stopped) return;
     for (const row of this.store.sentSmsByRef(deviceId, report.reference)) {
       if (!samePhone(row.target, report.recipient)) continue;
       const refs = JSON.parse(row.refs) as SmsRef[];

@@ -21,6 +21,7 @@ import { DeliveryEngine } from './engine';
 import type { Inventory } from './expand';
 import { registerReleaseMethods } from './methods';
 import { WarningService } from './service';
+import { seedDemoWarnings } from './demo-seed';
 import { WarningsStore } from './store';
 import { WARNING_TEMPLATES, fillPlaceholders } from './templates';
 import { ALERT_TYPES, type AlertType } from '../../../shared/contract/alerts';
@@ -168,6 +169,14 @@ export async function setUpRelease(registry: Registry, deps: ReleaseDeps): Promi
   });
 
   engine.start();
+  let stopped = false;
+  if (demoDevices && config.simulator.seedWarnings) {
+    // Once the simulated devices have had a moment to come online.
+    const seed = setTimeout(() => {
+      if (!stopped) seedDemoWarnings(service, now, log).catch((error: unknown) => log(`[warnings] Demo seed failed: ${(error as Error).message}`));
+    }, 3_000);
+    seed.unref();
+  }
   const tick = setInterval(() => {
     try {
       service.tick();
@@ -182,8 +191,10 @@ export async function setUpRelease(registry: Registry, deps: ReleaseDeps): Promi
     contacts,
     demoDevices,
     async stop() {
+      stopped = true;
       clearInterval(tick);
       engine.stop();
+      service.stop();
       await Promise.allSettled([devices.close(), audioServer.stop(), demoDevices?.close()]);
     },
   };

@@ -39,6 +39,7 @@ export interface WarningServiceDeps {
 export class WarningService {
   private readonly ebm: EbmIdAllocator;
   private readonly pendingProgress = new Map<string, NodeJS.Timeout>();
+  private stopped = false;
   engine: DeliveryEngine | null = null;
 
   constructor(private readonly deps: WarningServiceDeps) {
@@ -335,9 +336,16 @@ export class WarningService {
 
   // ---- the release's course ---------------------------------------------------------------
 
+  /** The core is closing: no timer may touch the database after this. */
+  stop(): void {
+    this.stopped = true;
+    this.pendingProgress.forEach((t) => clearTimeout(t));
+    this.pendingProgress.clear();
+  }
+
   /** A delivery moved: coalesce a progress event and see whether the release is over. */
   deliveryChanged(id: string): void {
-    if (this.pendingProgress.has(id)) return;
+    if (this.stopped || this.pendingProgress.has(id)) return;
     const t = setTimeout(() => {
       this.pendingProgress.delete(id);
       const w = this.deps.store.get(id);

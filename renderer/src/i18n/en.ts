@@ -4,6 +4,7 @@ import { alarmEn } from './alarm';
 import { rulesEn } from './rules';
 import { wallRoomEn } from './wall';
 import { warningsEn } from './warnings';
+import { incidentsEn } from './incidents';
 
 /** English; same keys as zh-CN (the type says so). */
 const en: Messages = {
@@ -36,6 +37,7 @@ const en: Messages = {
   rules: rulesEn,
   wallRoom: wallRoomEn,
   warnings: warningsEn,
+  incidents: incidentsEn,
   nav: {
     overview: 'Overview',
     alerts: 'Alerts',

@@ -3,6 +3,7 @@ import { alarmZhCN } from './alarm';
 import { rulesZhCN } from './rules';
 import { wallRoomZhCN } from './wall';
 import { warningsZhCN } from './warnings';
+import { incidentsZhCN } from './incidents';
 /** Chinese (zh-CN) — the console's first language. English (en.ts) must have the same keys. */
 const zhCN = {
   app: { subtitle: '应急指挥调度台', district: '源城区', place: '广东省 · 河源市 · 源城区', loading: '正在加载…', retry: '重试', close: '关闭' },
@@ -34,6 +35,7 @@ const zhCN = {
   rules: rulesZhCN,
   wallRoom: wallRoomZhCN,
   warnings: warningsZhCN,
+  incidents: incidentsZhCN,
   nav: {
     overview: '总览',
     alerts: '告警',

@@ -38,6 +38,7 @@ export const COLORS = {
   yellow: '#ffe14d',
   orange: '#ff9640',
   red: '#ff3b48',
+  fault: '#ffb547',
 } as const;
 
 const byStatus = (rows: LegendRow[], fallback = '#7f92b0') => ['match', ['get', 'status'], ...rows.flatMap((r) => [r.value, r.color]), fallback] as unknown as string;
@@ -144,6 +145,18 @@ export const OPERATIONAL_LAYERS: readonly OperationalLayer[] = [
     ],
     mapLayers: points('cameras', [{ value: 'fixed', color: COLORS.fixed }, { value: 'ptz', color: COLORS.ptz }, { value: 'offline', color: COLORS.offline }], 6, '#ffffff', true),
   },
+  {
+    id: 'devices',
+    available: true,
+    cluster: true,
+    visibleByDefault: false,
+    legend: [
+      { value: 'online', color: COLORS.online },
+      { value: 'fault', color: COLORS.fault },
+      { value: 'offline', color: COLORS.offline },
+    ],
+    mapLayers: points('devices', [{ value: 'online', color: COLORS.online }, { value: 'fault', color: COLORS.fault }, { value: 'offline', color: COLORS.offline }], 5, '#ffe14d', true),
+  },
   slot('incidents'),
   slot('shelters'),
   slot('warehouses'),
@@ -165,4 +178,4 @@ export function layerVisibility(visible: Readonly<Partial<Record<MapLayerId, boo
 }
 
 /** Which MapLibre layers answer a click, topmost first. */
-export const CLICKABLE_LAYERS = ['cameras-point', 'sensors-point', 'stations-point', 'alerts-point', 'alerts-fill', 'cameras-cluster', 'sensors-cluster'];
+export const CLICKABLE_LAYERS = ['devices-point', 'cameras-point', 'sensors-point', 'stations-point', 'alerts-point', 'alerts-fill', 'cameras-cluster', 'sensors-cluster', 'devices-cluster'];

@@ -12,8 +12,8 @@ import { useHallClient } from '../client/hall-client';
 import { cameraFeatures, diffFeatures, emptyDiff, readingUpdate, sensorFeatures, stationFeatures, type FeatureDiff } from './features';
 import { AVAILABLE_LAYERS } from './layers';
 
-export type LiveLayerId = 'stations' | 'cameras' | 'sensors' | 'alerts';
-const LIVE: readonly LiveLayerId[] = AVAILABLE_LAYERS.map((l) => l.id).filter((id): id is LiveLayerId => ['stations', 'cameras', 'sensors', 'alerts'].includes(id));
+export type LiveLayerId = 'stations' | 'cameras' | 'sensors' | 'alerts' | 'devices';
+const LIVE: readonly LiveLayerId[] = AVAILABLE_LAYERS.map((l) => l.id).filter((id): id is LiveLayerId => ['stations', 'cameras', 'sensors', 'alerts', 'devices'].includes(id));
 
 /** Which layers a 'mirror.changed' kind touches. */
 const KIND_LAYERS: Record<string, LiveLayerId[]> = { station: ['stations', 'alerts'], camera: ['cameras'], sensor: ['sensors'], alert: ['alerts'] };
@@ -119,6 +119,7 @@ export function useMapData(onDiff: (layer: LiveLayerId, diff: FeatureDiff) => vo
       }),
       // Acknowledging or closing changes which alerts are open, and so what the alert layer draws.
       client.subscribe('alerts.changed', () => void refresh('alerts')),
+      client.subscribe('devices.changed', () => void refresh('devices')),
       client.onConnectionState((state) => {
         if (state === 'online') void loadAll(); // events sent while we were away are lost
       }),

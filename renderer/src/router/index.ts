@@ -23,6 +23,7 @@ const ROOM_VIEWS: Partial<Record<Room, RouteRecordRaw['component']>> = {
   map: () => import('../views/MapView.vue'),
   wall: () => import('../views/WallRoomView.vue'),
   warnings: () => import('../views/WarningsView.vue'),
+  incidents: () => import('../views/IncidentsView.vue'),
   settings: SettingsView,
 };
 

@@ -3,4 +3,4 @@ export const ROOMS = ['overview', 'alerts', 'map', 'wall', 'warnings', 'incident
 export type Room = (typeof ROOMS)[number];
 
 /** Rooms whose issues have landed; the others show a "建设中" panel. */
-export const BUILT_ROOMS: ReadonlySet<Room> = new Set<Room>(['overview', 'alerts', 'map', 'wall', 'warnings', 'settings']);
+export const BUILT_ROOMS: ReadonlySet<Room> = new Set<Room>(['overview', 'alerts', 'map', 'wall', 'warnings', 'incidents', 'settings']);
