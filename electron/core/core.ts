@@ -182,6 +182,8 @@ async function assemble(
     log,
   });
   const incidentsDomain = incidents;
+  map.provideIncidents(() => incidentsDomain.live());
+  map.provideEvacuation(() => incidentsDomain.liveEvacuation());
   registerSystemMethods(registry, db, facts, {
     name: config.console.name,
     ...(demo ? { demoAccounts: DEMO_ACCOUNTS.map(({ username, password, role }) => ({ username, password, role })) } : {}),

@@ -116,6 +116,14 @@ export type FeatureProperties = z.infer<typeof FeatureProperties>;
  *  - devices: kind, stationCode, state ('online'|'offline'|'fault'), reason, lastGoodAt, simulated
  *  - alerts: alertId, level, type, headline, areaDesc, areaKind ('polygon'|'circle'|'geocode'),
  *    geocode (the division code, for geocode areas), radiusKm (circles), sent, msgType
+ *  - incidents (active and closing, a point at the station, else `place.point`, else the centre of
+ *    its first CAP circle/polygon; `status` is the level 'I'…'IV' or 'none'): incidentId, title,
+ *    level (null before one is set), incidentStatus ('active'|'closing'), type, stationCode,
+ *    placeDesc, occurredAt, commander
+ *  - evacuation-zones (a point per village record of an incident in progress, at the village;
+ *    `id` is `<incidentId>/<stationCode>`, `status` the zone status 'watch'|'prepare'|'evacuate'|
+ *    'shelter-in-place'|'lifted'|'drill'): incidentId, incidentTitle, stationCode, townCode,
+ *    toMove, moved, shelter, updatedAt
  */
 export const MapFeature = z.object({
   type: z.literal('Feature'),

@@ -17,7 +17,7 @@ describe('MapLayerPanel', () => {
     expect(wrapper.get('[data-testid="layer-count"][data-layer="cameras"]').text()).toBe('39');
     expect(wrapper.get('[data-testid="layer-count"][data-layer="stations"]').text()).toBe('76');
     expect(wrapper.text()).toContain('云台');
-    const slot = wrapper.get('[data-testid="layer-toggle"][data-layer="incidents"]');
+    const slot = wrapper.get('[data-testid="layer-toggle"][data-layer="shelters"]');
     expect((slot.element as HTMLInputElement).disabled).toBe(true);
     expect(wrapper.text()).toContain('待接入');
   });

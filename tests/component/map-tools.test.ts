@@ -14,7 +14,9 @@ describe('layer toggles', () => {
     expect(v['stations-point']).toBe('visible');
     expect(v['cameras-cluster']).toBe('visible');
     expect(v['alerts-fill']).toBe('visible');
-    expect(Object.keys(v).some((id) => id.startsWith('incidents'))).toBe(false); // a slot draws nothing
+    expect(v['incidents-point']).toBe('visible');
+    expect(v['evacuation-zones-point']).toBe('visible');
+    expect(Object.keys(v).some((id) => id.startsWith('shelters'))).toBe(false); // a slot draws nothing
   });
 
   it('turning a layer off hides every MapLibre layer that draws it and only those', () => {

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { flushPromises, mount } from '@vue/test-utils';
-import type { DeskAlert, RegionContent, ScreenState, Station, WallLayout, WallState } from '../../shared/contract';
+import type { DeskAlert, EvacuationRecord, EvacuationSummary, IncidentSummary, RegionContent, ScreenState, Station, WallLayout, WallState } from '../../shared/contract';
 import type { ConnectionState } from '../../renderer/src/client/hall-client';
 import WallView from '../../renderer/src/views/WallView.vue';
 import { BUILT_IN_LAYOUTS } from '../../electron/core/wall/builtins';
@@ -81,15 +81,63 @@ function alert(id: string, level: DeskAlert['level'], sent: string, state: DeskA
   };
 }
 
+function incident(id: string, over: Partial<IncidentSummary> = {}): IncidentSummary {
+  const at = '2026-06-01T03:00:00.000Z';
+  return {
+    id,
+    title: `事件 ${id}`,
+    type: 'flood',
+    family: 'flood',
+    level: null,
+    status: 'active',
+    place: { stationCode: '441602001000', point: null, area: null, description: '' },
+    occurredAt: at,
+    commander: null,
+    summary: '',
+    sourceAlertId: null,
+    cameraIds: [],
+    createdBy: 'operator',
+    createdAt: at,
+    updatedAt: at,
+    activatedAt: null,
+    closedAt: null,
+    closedBy: null,
+    closeNote: null,
+    kpis: { durationMinutes: 0, openAlerts: 0, moved: 0, toMove: 0, overdueTasks: 0, openTasks: 0, confirmedDeliveries: 0, totalDeliveries: 0, checklistDone: 0, checklistTotal: 0, pendingProposals: 0 },
+    ...over,
+  };
+}
+
+/** An evacuation summary as the core makes it: towns totalled, drills left out of the figures. */
+function evacuation(records: Pick<EvacuationRecord, 'stationCode' | 'stationName' | 'townCode' | 'toMove' | 'moved' | 'status'>[]): EvacuationSummary {
+  const full = records.map((r) => ({ shelter: '', updatedAt: '2026-06-01T03:30:00.000Z', updatedBy: 'operator', lat: 23.7, lon: 114.7, ...r }));
+  const counted = full.filter((r) => r.status !== 'drill');
+  const towns = [...new Set(full.map((r) => r.townCode))].map((townCode) => {
+    const rows = counted.filter((r) => r.townCode === townCode);
+    return { townCode, townName: STATIONS.find((s) => s.code === townCode)?.name ?? townCode, toMove: rows.reduce((n, r) => n + r.toMove, 0), moved: rows.reduce((n, r) => n + r.moved, 0), villages: rows.length };
+  });
+  return {
+    records: full,
+    byTown: towns,
+    totals: { toMove: counted.reduce((n, r) => n + r.toMove, 0), moved: counted.reduce((n, r) => n + r.moved, 0), villages: counted.length },
+  };
+}
+
 interface Setup {
   state?: () => WallState;
   alerts?: () => DeskAlert[];
+  /** The incidents in progress, as incidents.list {status: ['active', 'closing']} answers. */
+  incidents?: () => IncidentSummary[];
+  /** Evacuation per incident id (none recorded when absent). */
+  evacuation?: (id: string) => EvacuationSummary;
   extra?: Handlers;
 }
 
 async function mountWall(screenId: string, setup: Setup = {}) {
   let current = setup.state ?? (() => DAILY);
   const alerts = setup.alerts ?? (() => []);
+  const incidents = setup.incidents ?? (() => []);
+  const evacuationOf = setup.evacuation ?? (() => evacuation([]));
   const hall = fakeHall({
     'system.about': () => ok({ name: '源城区应急指挥中心', version: '0.1.0', demo: true }),
     'stations.list': () => ok(STATIONS),
@@ -103,6 +151,8 @@ async function mountWall(screenId: string, setup: Setup = {}) {
       const open = alerts().filter((a) => ['new', 'acknowledged', 'handling'].includes(a.state));
       return ok({ open: open.length, unacknowledged: open.filter((a) => a.state === 'new').length, byLevel: { blue: 0, yellow: 0, orange: 0, red: open.filter((a) => a.level === 'red').length } });
     },
+    'incidents.list': (p) => ok(incidents().filter((i) => !p.status || p.status.includes(i.status))),
+    'incidents.evacuation.list': (p) => ok(evacuationOf(p.id)),
     ...setup.extra,
   });
   // Connection changes the test can drive (the fake's are no-ops).
@@ -282,13 +332,78 @@ describe('wall regions', () => {
     expect(wrapper.get('[data-testid="wall-kpi-alerts"]').attributes('data-open')).toBe('4');
   });
 
-  it('the incident region shows the newest escalated alert', async () => {
-    const esc = { ...alert('e1', 'orange', '2026-06-01T03:00:00Z', 'escalated'), headline: '公园路山体滑坡', incidentId: 'inc-1' };
-    const { wrapper } = await mountWall('wall-1', { alerts: () => [esc] });
-    const incident = wrapper.get('[data-testid="wall-incident"]');
-    expect(incident.attributes('data-state')).toBe('active');
-    expect(incident.text()).toContain('公园路山体滑坡');
-    expect(incident.text()).toContain('已升级为事件');
+  it('the incident region shows the newest active incident with its level, place and people', async () => {
+    const slide = incident('inc-2', { title: '公园路山体滑坡', level: 'II', place: { stationCode: '441602001000', point: null, area: null, description: '' } });
+    const older = incident('inc-1', { title: '旧事件', level: 'IV', status: 'closing' });
+    const { wrapper, hall } = await mountWall('wall-1', { incidents: () => [slide, older] });
+    const region = wrapper.get('[data-testid="wall-incident"]');
+    expect(region.attributes('data-state')).toBe('active');
+    expect(region.attributes('data-incident-id')).toBe('inc-2');
+    expect(region.text()).toContain('公园路山体滑坡');
+    expect(region.text()).toContain('上城街道');
+    expect(region.get('[data-testid="wall-incident-level"]').text()).toBe('Ⅱ级响应');
+    expect((region.get('[data-testid="wall-incident-level"]').element as HTMLElement).closest('article')!.getAttribute('style')).toContain('#ff9640');
+    // No evacuation recorded yet.
+    expect(region.get('[data-testid="wall-incident-people"]').attributes()).toMatchObject({ 'data-moved': '0', 'data-to-move': '0' });
+    expect(region.text()).toContain('暂无转移记录');
+    expect(hall.invoke).toHaveBeenCalledWith('incidents.list', { status: ['active', 'closing'] });
+  });
+
+  it('the incident region follows the scene’s incident, and is calm when none is in progress', async () => {
+    let list = [incident('inc-2', { title: '新事件' }), incident('inc-1', { title: '场景指定的事件', status: 'closing' })];
+    const named = wallState({ screens: [screen('wall-1', FULL, { main: { kind: 'incident', incidentId: 'inc-1' } })] });
+    const { wrapper, hall } = await mountWall('wall-1', { state: () => named, incidents: () => list });
+    const region = () => wrapper.get('[data-testid="wall-incident"]');
+    expect(region().attributes('data-incident-id')).toBe('inc-1');
+    expect(region().text()).toContain('场景指定的事件');
+    expect(region().text()).toContain('收尾中');
+
+    list = [];
+    hall.emit('incidents.changed', { ids: ['inc-1', 'inc-2'], parts: ['incident'] });
+    await flushPromises();
+    expect(region().attributes()).toMatchObject({ 'data-state': 'none', 'data-incident-id': '' });
+    expect(region().text()).toContain('无进行中的事件');
+  });
+
+  it('the incident region shows the zones of two villages in their colours with the totals, live on incidents.changed', async () => {
+    const flood = incident('inc-9', { title: '上城街道内涝', level: 'III' });
+    let records = [
+      { stationCode: '441602001001', stationName: '演示社区01', townCode: '441602001000', toMove: 120, moved: 30, status: 'evacuate' as const },
+      { stationCode: '441602001002', stationName: '演示社区02', townCode: '441602001000', toMove: 40, moved: 0, status: 'prepare' as const },
+    ];
+    const { wrapper, hall } = await mountWall('wall-1', { incidents: () => [flood], evacuation: (id) => (id === 'inc-9' ? evacuation(records) : evacuation([])) });
+    const region = wrapper.get('[data-testid="wall-incident"]');
+    const chips = () => region.findAll('[data-testid="wall-evac-chip"]').map((c) => [c.attributes('data-station'), c.attributes('data-status'), c.attributes('data-color'), c.text()]);
+    expect(chips()).toEqual([
+      ['441602001001', 'evacuate', '#ff3b48', '演示社区01'],
+      ['441602001002', 'prepare', '#ffe14d', '演示社区02'],
+    ]);
+    // The chips are painted in their zone colours.
+    expect(region.get('[data-station="441602001001"]').attributes('style')).toContain('#ff3b48');
+    expect(region.get('[data-testid="wall-evac-town"]').text()).toContain('上城街道');
+    expect(region.get('[data-testid="wall-incident-people"]').attributes()).toMatchObject({ 'data-moved': '30', 'data-to-move': '160' });
+    expect(region.get('[data-testid="wall-incident-people"]').text()).toContain('160');
+    expect(region.findAll('[data-testid="wall-evac-count"]').map((c) => [c.attributes('data-status'), c.attributes('data-value')])).toEqual([
+      ['prepare', '1'],
+      ['evacuate', '1'],
+    ]);
+
+    // Only the log changed: nothing to fetch.
+    const calls = () => hall.invoke.mock.calls.filter(([m]) => m === 'incidents.evacuation.list').length;
+    const before = calls();
+    hall.emit('incidents.changed', { ids: ['inc-9'], parts: ['timeline'] });
+    await flushPromises();
+    expect(calls()).toBe(before);
+
+    // The second village moves: the chip turns red and the totals follow.
+    records = [records[0]!, { ...records[1]!, moved: 40, status: 'evacuate' }];
+    hall.emit('incidents.changed', { ids: ['inc-9'], parts: ['evacuation', 'timeline'] });
+    await flushPromises();
+    expect(chips().map(([, status, color]) => [status, color])).toEqual([
+      ['evacuate', '#ff3b48'],
+      ['evacuate', '#ff3b48'],
+    ]);
+    expect(region.get('[data-testid="wall-incident-people"]').attributes()).toMatchObject({ 'data-moved': '70', 'data-to-move': '160' });
   });
 
   it('a web page the CSP refuses to frame shows its address and why', async () => {

@@ -121,13 +121,21 @@ test('a storm\'s alerts reach the desk within a second; the operator acknowledge
   await expect(detail).toHaveAttribute('data-state', 'handling');
   await page.screenshot({ path: test.info().outputPath('alerts-desk-detail.png') });
 
-  // Level chips: its own level keeps it, another level hides it.
-  const level = (await detail.getAttribute('data-level'))!;
+  // Level chips: its own level keeps it, another level hides it. The storm goes on and may raise
+  // the alert's level between reading it and filtering: then the step is tried again.
+  const chip = (l: string) => desk.locator(`[data-testid="filter-level"][data-level="${l}"]`);
+  let level = '';
+  await expect(async () => {
+    level = (await row.getAttribute('data-level'))!;
+    await chip(level).click();
+    try {
+      await expect(desk.getByTestId('alert-row')).toHaveCount(1, { timeout: 3_000 });
+    } finally {
+      await chip(level).click();
+    }
+  }).toPass({ timeout: 30_000 });
   const other = ['blue', 'yellow', 'orange', 'red'].find((l) => l !== level)!;
-  await desk.locator(`[data-testid="filter-level"][data-level="${level}"]`).click();
-  await expect(desk.getByTestId('alert-row')).toHaveCount(1);
-  await desk.locator(`[data-testid="filter-level"][data-level="${level}"]`).click();
-  await desk.locator(`[data-testid="filter-level"][data-level="${other}"]`).click();
+  await chip(other).click();
   await expect(desk.getByTestId('alert-row')).toHaveCount(0);
 
   // Over the whole storm: only rows of the chosen level are left, and fewer than all.

@@ -175,7 +175,7 @@ test('turning a layer off changes what is drawn, and back on restores it', async
   await afterRedraw(room, () => toggle.check());
   const back = await pixelStats(page, on, await canvas.screenshot());
   expect(back.differ).toBeLessThan(changed.differ / 4);
-  await expect(room.locator('[data-testid="layer-toggle"][data-layer="incidents"]')).toBeDisabled();
+  await expect(room.locator('[data-testid="layer-toggle"][data-layer="shelters"]')).toBeDisabled();
 });
 
 test('searching a camera flies to it and clicking it opens its card', async ({ page, hall }) => {

@@ -69,6 +69,7 @@ function harness(sim: ModemSimulator | null, opts: GsmModemOptions & { cfg?: Par
     reconnectMinMs: 20,
     reconnectMaxMs: 100,
     log: (l) => logs.push(l),
+    onUrc: (l) => logs.push(l),
     ...opts,
     opener: () => {
       connections++;

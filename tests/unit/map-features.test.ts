@@ -242,7 +242,7 @@ describe('the layer registry', () => {
     const registry = layerRegistry(defineLayers(sources));
     expect([...registry.keys()].sort()).toEqual([...MAP_LAYER_IDS].sort());
     const unavailable = [...registry.values()].filter((d) => !d.build).map((d) => d.id);
-    expect(unavailable.sort()).toEqual(['evacuation-zones', 'hazmat-sites', 'incidents', 'shelters', 'teams', 'warehouses']);
+    expect(unavailable.sort()).toEqual(['hazmat-sites', 'shelters', 'teams', 'warehouses']);
     for (const d of registry.values()) expect(d.legend.length, d.id).toBeGreaterThan(0);
     expect(() => layerRegistry(defineLayers(sources).filter((d) => d.id !== 'cameras'))).toThrow('cameras');
     const doubled = defineLayers(sources);

@@ -5,6 +5,7 @@
  * concatenated PDUs for those towns' duty persons, and the release completes with coverage and a
  * broadcast.report upstream. Also: a terminal told to fail, break-glass, cancel, update, contacts.
  */
+import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -17,6 +18,15 @@ import type { Contact, Delivery, Warning, WarningDetail } from '../../shared/con
 const T1 = '441602001000'; // 上城街道
 const T2 = '441602100000'; // 源南镇
 const sameTown = (code: string | null, town: string) => code !== null && code.slice(0, 9) === town.slice(0, 9);
+
+const XSD = '/work/shared/vectors/cap/schema/cap12.xsd';
+
+/** The exported CAP passes the OASIS schema (libxml2), as the desk's exports do. */
+function schemaValid(xml: string): void {
+  const file = path.join(dir, `cap-${Math.random().toString(36).slice(2)}.xml`);
+  fs.writeFileSync(file, xml);
+  execFileSync('xmllint', ['--noout', '--nonet', '--schema', XSD, file], { stdio: 'pipe' });
+}
 
 const ctx = (username: string, role: 'operator' | 'commander' | 'admin'): CallContext => ({ user: { username, displayName: username, role, sessionId: username }, origin: 'test' });
 const operator = ctx('operator', 'operator');
@@ -117,6 +127,7 @@ describe('warning release end to end (core + simulators)', () => {
     expect(outbox.map((r) => (JSON.parse(r.payload) as { releaseId: string }).releaseId)).toEqual([w.id]);
     const cap = await call<{ xml: string }>(operator, 'warnings.exportCap', { id: w.id });
     expect(cap.xml).toContain(`<identifier>YC-EBM-${w.ebmId}</identifier>`);
+    schemaValid(cap.xml);
   });
 
   it('a terminal told to fail shows as failed with its reason; the release is partial', async () => {
@@ -154,6 +165,7 @@ describe('warning release end to end (core + simulators)', () => {
     const cap = await call<{ xml: string }>(operator, 'warnings.exportCap', { id: cancel.id });
     expect(cap.xml).toContain('<msgType>Cancel</msgType>');
     expect(cap.xml).toContain(`YC-EBM-${w.ebmId}`);
+    schemaValid(cap.xml);
   });
 
   it('refuses bad input with messages that name the problem', async () => {

@@ -36,6 +36,8 @@ export interface GsmModemOptions {
   sendTimeoutMs?: number;
   reconnectMinMs?: number;
   reconnectMaxMs?: number;
+  /** Every unsolicited line the modem sent that the driver has no use for (RING, ^RSSI…); not logged. */
+  onUrc?: (line: string) => void;
 }
 
 /** 27.005 §3.2.5 +CMS ERROR codes (0–127 are the network's TS 24.011/23.040 causes). */
@@ -112,6 +114,7 @@ class GsmModem implements GsmModemDriver {
   readonly name: string;
   private readonly link: DeviceLink;
   private readonly log: (line: string) => void;
+  private readonly urcListener: (line: string) => void;
   private readonly now: () => Date;
   private readonly requestTimeoutMs: number;
   private readonly sendTimeoutMs: number;
@@ -136,6 +139,7 @@ class GsmModem implements GsmModemDriver {
     this.id = config.id;
     this.name = config.name;
     this.log = options.log ?? (() => undefined);
+    this.urcListener = options.onUrc ?? (() => undefined);
     this.now = options.now ?? (() => new Date());
     this.requestTimeoutMs = options.requestTimeoutMs ?? 5_000;
     this.sendTimeoutMs = options.sendTimeoutMs ?? 60_000;
@@ -251,6 +255,7 @@ class GsmModem implements GsmModemDriver {
       return;
     }
     // Other URCs (RING, +CMTI, ^RSSI, +CREG…) come every few seconds on some modems: not logged.
+    this.urcListener(line);
   }
 
   private onUrcPdu(header: string, pdu: string): void {

@@ -2,6 +2,7 @@
  * Wires incidents and the decision room into a core: the service, the field records, the event
  * log that follows the bus, the methods, and the situation report's printer.
  */
+import type { EvacuationRecord, Incident } from '../../../shared/contract';
 import type { Registry } from '../api/registry';
 import type { Db } from '../db/database';
 import type { EventBus } from '../events/bus';
@@ -23,6 +24,10 @@ export type { PdfPrinter } from './pdf';
 export interface IncidentsDomain {
   service: IncidentService;
   fieldwork: Fieldwork;
+  /** The incidents in progress (active and closing), active first then newest: what the map draws. */
+  live(): Incident[];
+  /** The village evacuation records of the incidents in progress, each with its incident. */
+  liveEvacuation(): { incidentId: string; incidentTitle: string; record: EvacuationRecord }[];
   stop(): void;
 }
 
@@ -53,9 +58,13 @@ export function setUpIncidents(registry: Registry, deps: IncidentsSetUpDeps): In
     boundary: districtBoundaryWgs84,
   });
   const unwatch = watchBus(service);
+  const live = () => service.store.live();
   return {
     service,
     fieldwork,
+    live,
+    liveEvacuation: () =>
+      live().flatMap((i) => service.records.evacuation(i.id, (code) => deps.stations.get(code)).records.map((record) => ({ incidentId: i.id, incidentTitle: i.title, record }))),
     stop: () => {
       unwatch();
       service.notifier.stop();

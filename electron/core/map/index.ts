@@ -1,5 +1,5 @@
 /** Wires the map into a core: the layers over the stations and the upstream mirror, the views, the methods. */
-import type { AlertRecord, MapFeature } from '../../../shared/contract';
+import type { AlertRecord, Incident, MapFeature } from '../../../shared/contract';
 import type { Registry } from '../api/registry';
 import type { HallConfig } from '../config/config';
 import type { Db } from '../db/database';
@@ -7,7 +7,7 @@ import type { EventBus } from '../events/bus';
 import type { MirrorRepos } from '../mirror/methods';
 import type { StationsRepo } from '../stations/stations-repo';
 import { districtBBox, districtBoundaryWgs84 } from './district-geometry';
-import { defineLayers } from './layers';
+import { defineLayers, type IncidentEvacuation } from './layers';
 import { registerMapMethods } from './methods';
 import { MapViewsRepo } from './views-repo';
 
@@ -27,9 +27,17 @@ export function setUpMap(
     now: () => Date;
     log: (line: string) => void;
   },
-): { provideDevices(build: () => MapFeature[]): void } {
+): {
+  provideDevices(build: () => MapFeature[]): void;
+  /** The incidents in progress (active and closing), once the incidents domain is set up. */
+  provideIncidents(read: () => Incident[]): void;
+  /** Their village evacuation records, once the incidents domain is set up. */
+  provideEvacuation(read: () => IncidentEvacuation[]): void;
+} {
   const logged = new Set<string>();
   let devices: (() => MapFeature[]) | null = null;
+  let incidents: (() => Incident[]) | null = null;
+  let evacuation: (() => IncidentEvacuation[]) | null = null;
   const layers = defineLayers({
     stations: () => deps.stations.list(),
     cameras: () => deps.mirror.cameras.list(),
@@ -38,6 +46,8 @@ export function setUpMap(
     alerts: deps.openAlerts,
     districtBoundary: districtBoundaryWgs84,
     devices: () => devices?.() ?? [],
+    incidents: () => incidents?.() ?? [],
+    evacuation: () => evacuation?.() ?? [],
     now: deps.now,
     onProblem: (problem) => {
       if (logged.has(problem) || logged.size >= MAX_LOGGED_PROBLEMS) return;
@@ -57,6 +67,12 @@ export function setUpMap(
   return {
     provideDevices(build) {
       devices = build;
+    },
+    provideIncidents(read) {
+      incidents = read;
+    },
+    provideEvacuation(read) {
+      evacuation = read;
     },
   };
 }

@@ -1,12 +1,13 @@
 /**
  * The operational layers of the map: one entry per layer says which MapLibre layers draw it, how
- * they are styled and what the legend shows. Adding a layer (the later issues' incidents,
- * shelters, …) is one entry here; the panel, toggles, counts and data flow follow from it.
+ * they are styled and what the legend shows. Adding a layer (the later issues' shelters,
+ * warehouses, …) is one entry here; the panel, toggles, counts and data flow follow from it.
  * The map ships no glyphs and its style has no `glyphs` key, so maplibre-gl draws symbol text
  * locally with TinySDF in the CSS families of `text-font` (no request): cluster counts use that.
  */
 import type { LayerSpecification } from 'maplibre-gl';
 import type { MapLayerId } from '../../../shared/contract';
+import { EVACUATION_COLORS, EVACUATION_STATUSES, INCIDENT_LEVEL_COLORS, levelColor } from '../incidents/rules';
 
 export interface LegendRow {
   /** The `properties.status` value drawn in this colour. */
@@ -94,6 +95,18 @@ const alertLegend: LegendRow[] = [
   { value: 'blue', color: COLORS.blue },
 ];
 
+/** Incidents by response level, most severe first; 'none' before a level is set. */
+const incidentLegend: LegendRow[] = [
+  { value: 'I', color: INCIDENT_LEVEL_COLORS.I },
+  { value: 'II', color: INCIDENT_LEVEL_COLORS.II },
+  { value: 'III', color: INCIDENT_LEVEL_COLORS.III },
+  { value: 'IV', color: INCIDENT_LEVEL_COLORS.IV },
+  { value: 'none', color: levelColor(null) },
+];
+
+/** Villages by zone status, in the incidents room's colours (关注 blue … 演练 grey). */
+const evacuationLegend: LegendRow[] = EVACUATION_STATUSES.map((value) => ({ value, color: EVACUATION_COLORS[value] }));
+
 const slot = (id: MapLayerId): OperationalLayer => ({ id, available: false, cluster: false, visibleByDefault: false, legend: [], mapLayers: [] });
 
 export const OPERATIONAL_LAYERS: readonly OperationalLayer[] = [
@@ -107,6 +120,28 @@ export const OPERATIONAL_LAYERS: readonly OperationalLayer[] = [
       { id: 'alerts-fill', type: 'fill', source: sourceId('alerts'), filter: ['==', ['geometry-type'], 'Polygon'], paint: { 'fill-color': byStatus(alertLegend), 'fill-opacity': 0.22 } },
       { id: 'alerts-outline', type: 'line', source: sourceId('alerts'), filter: ['==', ['geometry-type'], 'Polygon'], paint: { 'line-color': byStatus(alertLegend), 'line-width': 2.5, 'line-dasharray': [3, 1.5] } },
       { id: 'alerts-point', type: 'circle', source: sourceId('alerts'), filter: ['==', ['geometry-type'], 'Point'], paint: { 'circle-color': byStatus(alertLegend), 'circle-opacity': 0.35, 'circle-radius': 22, 'circle-stroke-color': byStatus(alertLegend), 'circle-stroke-width': 2.5 } },
+    ],
+  },
+  {
+    // A zone round each village of an incident's evacuation, under the stations that mark it.
+    id: 'evacuation-zones',
+    available: true,
+    cluster: false,
+    visibleByDefault: true,
+    legend: evacuationLegend,
+    mapLayers: [
+      {
+        id: 'evacuation-zones-point',
+        type: 'circle',
+        source: sourceId('evacuation-zones'),
+        paint: {
+          'circle-color': byStatus(evacuationLegend),
+          'circle-opacity': 0.4,
+          'circle-radius': ['interpolate', ['linear'], ['zoom'], 9, 12, 15, 30],
+          'circle-stroke-color': byStatus(evacuationLegend),
+          'circle-stroke-width': 3,
+        },
+      },
     ],
   },
   {
@@ -157,12 +192,37 @@ export const OPERATIONAL_LAYERS: readonly OperationalLayer[] = [
     ],
     mapLayers: points('devices', [{ value: 'online', color: COLORS.online }, { value: 'fault', color: COLORS.fault }, { value: 'offline', color: COLORS.offline }], 5, '#ffe14d', true),
   },
-  slot('incidents'),
+  {
+    // On top of everything: where an incident is, ringed in its level's colour.
+    id: 'incidents',
+    available: true,
+    cluster: false,
+    visibleByDefault: true,
+    legend: incidentLegend,
+    mapLayers: [
+      {
+        id: 'incidents-halo',
+        type: 'circle',
+        source: sourceId('incidents'),
+        paint: { 'circle-color': byStatus(incidentLegend), 'circle-opacity': 0.25, 'circle-radius': ['interpolate', ['linear'], ['zoom'], 9, 18, 15, 32] },
+      },
+      {
+        id: 'incidents-point',
+        type: 'circle',
+        source: sourceId('incidents'),
+        paint: {
+          'circle-color': byStatus(incidentLegend),
+          'circle-radius': ['interpolate', ['linear'], ['zoom'], 9, 9, 15, 15],
+          'circle-stroke-color': '#ffffff',
+          'circle-stroke-width': 3,
+        },
+      },
+    ],
+  },
   slot('shelters'),
   slot('warehouses'),
   slot('teams'),
   slot('hazmat-sites'),
-  slot('evacuation-zones'),
 ];
 
 export const AVAILABLE_LAYERS = OPERATIONAL_LAYERS.filter((l) => l.available);
@@ -178,4 +238,4 @@ export function layerVisibility(visible: Readonly<Partial<Record<MapLayerId, boo
 }
 
 /** Which MapLibre layers answer a click, topmost first. */
-export const CLICKABLE_LAYERS = ['devices-point', 'cameras-point', 'sensors-point', 'stations-point', 'alerts-point', 'alerts-fill', 'cameras-cluster', 'sensors-cluster', 'devices-cluster'];
+export const CLICKABLE_LAYERS = ['incidents-point', 'incidents-halo', 'devices-point', 'cameras-point', 'sensors-point', 'stations-point', 'evacuation-zones-point', 'alerts-point', 'alerts-fill', 'cameras-cluster', 'sensors-cluster', 'devices-cluster'];

@@ -4,16 +4,29 @@
  * built here from stations/cameras/sensors/readings/alerts with the same ids and properties.
  * Changes reach the map as diffs by feature id (`onDiff` → GeoJSONSource.updateData):
  * 'readings.changed' touches only the sensors it names, 'stations.changed' only those
- * stations, 'mirror.changed' refetches only the layers whose kinds changed.
+ * stations, 'mirror.changed' refetches only the layers whose kinds changed, 'incidents.changed'
+ * refetches the incidents and evacuation-zones layers when the parts it names can move them.
  */
 import { onBeforeUnmount, onMounted, shallowRef, triggerRef } from 'vue';
 import type { MapFeature, ReadingPoint, Station } from '../../../shared/contract';
 import { useHallClient } from '../client/hall-client';
 import { cameraFeatures, diffFeatures, emptyDiff, readingUpdate, sensorFeatures, stationFeatures, type FeatureDiff } from './features';
+import { coalesced } from '../incidents/coalesce';
 import { AVAILABLE_LAYERS } from './layers';
 
-export type LiveLayerId = 'stations' | 'cameras' | 'sensors' | 'alerts' | 'devices';
-const LIVE: readonly LiveLayerId[] = AVAILABLE_LAYERS.map((l) => l.id).filter((id): id is LiveLayerId => ['stations', 'cameras', 'sensors', 'alerts', 'devices'].includes(id));
+export type LiveLayerId = 'stations' | 'cameras' | 'sensors' | 'alerts' | 'devices' | 'incidents' | 'evacuation-zones';
+const LIVE_IDS: readonly string[] = ['stations', 'cameras', 'sensors', 'alerts', 'devices', 'incidents', 'evacuation-zones'] satisfies LiveLayerId[];
+const LIVE: readonly LiveLayerId[] = AVAILABLE_LAYERS.map((l) => l.id).filter((id): id is LiveLayerId => LIVE_IDS.includes(id));
+
+/**
+ * Parts of an `incidents.changed` that cannot move a layer (the log, tasks, the checklist…); any
+ * other part, an unknown one or none at all refetches it — one request too many beats a stale map.
+ */
+const UNMOVED_BY: Record<'incidents' | 'evacuation-zones', readonly string[]> = {
+  incidents: ['timeline', 'log', 'tasks', 'checklist', 'proposals', 'reports', 'losses', 'kpis', 'cameras', 'evacuation'],
+  'evacuation-zones': ['timeline', 'log', 'tasks', 'checklist', 'proposals', 'reports', 'losses', 'kpis', 'cameras', 'level'],
+};
+export const incidentPartsMove = (layer: 'incidents' | 'evacuation-zones', parts: readonly string[]): boolean => !parts.length || parts.some((p) => !UNMOVED_BY[layer].includes(p));
 
 /** Which layers a 'mirror.changed' kind touches. */
 const KIND_LAYERS: Record<string, LiveLayerId[]> = { station: ['stations', 'alerts'], camera: ['cameras'], sensor: ['sensors'], alert: ['alerts'] };
@@ -75,6 +88,10 @@ export function useMapData(onDiff: (layer: LiveLayerId, diff: FeatureDiff) => vo
     if (features) apply(layer, features);
   }
 
+  // A burst of incidents.changed costs at most two fetches per layer, never a pile.
+  const refreshIncidents = coalesced(() => refresh('incidents'));
+  const refreshEvacuation = coalesced(() => refresh('evacuation-zones'));
+
   async function loadAll(): Promise<void> {
     await loadStations();
     await Promise.all(LIVE.map(refresh));
@@ -120,6 +137,10 @@ export function useMapData(onDiff: (layer: LiveLayerId, diff: FeatureDiff) => vo
       // Acknowledging or closing changes which alerts are open, and so what the alert layer draws.
       client.subscribe('alerts.changed', () => void refresh('alerts')),
       client.subscribe('devices.changed', () => void refresh('devices')),
+      client.subscribe('incidents.changed', ({ parts }) => {
+        if (incidentPartsMove('incidents', parts)) void refreshIncidents();
+        if (incidentPartsMove('evacuation-zones', parts)) void refreshEvacuation();
+      }),
       client.onConnectionState((state) => {
         if (state === 'online') void loadAll(); // events sent while we were away are lost
       }),
