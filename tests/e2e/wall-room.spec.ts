@@ -103,7 +103,9 @@ test('an operator switches scenes by button and hotkey, sets a camera, reverts, 
     await expect(pad).toHaveAttribute('data-active', 'up');
     await page.mouse.up();
     await expect(pad).toHaveAttribute('data-active', '');
-    await expect(page.locator('[data-testid="ptz-via"][data-via="pelco-d"], [data-testid="ptz-error"]')).toBeVisible();
+    // The simulated bus refuses ~3 % of writes: the press and the release may each go either way,
+    // so the pad can show both the route of one and the error of the other.
+    await expect(page.locator('[data-testid="ptz-via"][data-via="pelco-d"], [data-testid="ptz-error"]').first()).toBeVisible();
     if (await page.getByTestId('ptz-error').isVisible()) await expect(page.getByTestId('ptz-error')).toContainText('模拟故障');
     else await expect(page.getByTestId('ptz-via')).toHaveText('经 Pelco-D');
   }

@@ -32,7 +32,8 @@ export const RULES_INTERVAL_MS = 1000;
 /** Who sends the console's own CAP messages (local rules, manual entries). */
 export const LOCAL_SENDER = 'ecc.yuancheng@441602';
 
-const CATEGORY_OF: Record<string, string> = {
+/** CAP <category> of each local alert type (the console's own messages and warnings). */
+export const CATEGORY_OF: Record<string, string> = {
   rainstorm: 'Met',
   typhoon: 'Met',
   flood: 'Met',

@@ -15,6 +15,7 @@ import { SerialPort } from 'serialport';
 import type { PtzAction } from '../../../shared/contract';
 import { backoffDelay } from '../link/backoff';
 import { HallError } from '../api/errors';
+import { withTimeout } from '../devices/device-link';
 import { pelcoDAction, pelcoDPreset, type PresetOp } from './pelco-d';
 
 export interface SerialPtzCamera {
@@ -49,21 +50,6 @@ export interface SerialPtzOptions {
 
 const MOVES: ReadonlySet<PtzAction> = new Set(['up', 'down', 'left', 'right', 'upleft', 'upright', 'downleft', 'downright', 'zoomin', 'zoomout', 'focusnear', 'focusfar']);
 
-function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
-  return new Promise<T>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`${what} timed out after ${ms} ms`)), ms);
-    promise.then(
-      (v) => {
-        clearTimeout(timer);
-        resolve(v);
-      },
-      (e: unknown) => {
-        clearTimeout(timer);
-        reject(e instanceof Error ? e : new Error(String(e)));
-      },
-    );
-  });
-}
 
 /** One serial device: open/reopen, a write queue, a status. */
 export class SerialLine {

@@ -7,23 +7,9 @@
 import type { CapDocument, CapInfo } from '../../../shared/contract/alerts';
 import { LEVEL_CAP, LEVEL_ZH, TYPE_ZH } from '../../../shared/alerts/levels';
 import { capDateTime, parseCap, toCapXml } from '../alerts/cap';
-import { LOCAL_SENDER } from '../alerts/desk';
+import { CATEGORY_OF, LOCAL_SENDER } from '../alerts/desk';
 import { HallError } from '../api/errors';
 import type { WarningRecord } from './store';
-
-const CATEGORY: Record<string, string> = {
-  rainstorm: 'Met',
-  typhoon: 'Met',
-  flood: 'Met',
-  waterlog: 'Met',
-  reservoir: 'Infra',
-  geohazard: 'Geo',
-  'forest-fire': 'Fire',
-  hazmat: 'CBRNE',
-  earthquake: 'Geo',
-  accident: 'Safety',
-  other: 'Other',
-};
 
 export const capIdentifier = (w: Pick<WarningRecord, 'ebmId'>) => `YC-EBM-${w.ebmId}`;
 const sentOf = (w: WarningRecord) => capDateTime(new Date(w.releasedAt ?? w.createdAt));
@@ -33,7 +19,7 @@ export function warningToCap(w: WarningRecord, referenced: WarningRecord | undef
   const cap = LEVEL_CAP[w.level];
   const info: CapInfo = {
     language: 'zh-CN',
-    category: [CATEGORY[w.type] ?? 'Other'],
+    category: [CATEGORY_OF[w.type] ?? 'Other'],
     event: `${TYPE_ZH[w.type] ?? w.type}${LEVEL_ZH[w.level]}预警`,
     responseType: [w.msgType === 'Cancel' ? 'AllClear' : 'Prepare'],
     urgency: cap.urgency,
