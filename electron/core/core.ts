@@ -28,6 +28,7 @@ import { setUpVideo } from './video';
 import { setUpWall, type WallService } from './wall';
 import { setUpRelease, type ReleaseDomain } from './warnings';
 import { setUpIncidents, type IncidentsDomain, type PdfPrinter } from './incidents';
+import { seedDemoIncident } from './incidents/demo-seed';
 import type { Result } from '../../shared/contract';
 
 export interface CoreOptions {
@@ -184,6 +185,10 @@ async function assemble(
   const incidentsDomain = incidents;
   map.provideIncidents(() => incidentsDomain.live());
   map.provideEvacuation(() => incidentsDomain.liveEvacuation());
+  if (demo && config.simulator.seedIncident) {
+    const villages = stations.list({ level: 'village', parentCode: '441602100000' }).map((v) => v.code);
+    seedDemoIncident(incidents.service, incidents.fieldwork, villages, now, log);
+  }
   registerSystemMethods(registry, db, facts, {
     name: config.console.name,
     ...(demo ? { demoAccounts: DEMO_ACCOUNTS.map(({ username, password, role }) => ({ username, password, role })) } : {}),

@@ -48,13 +48,14 @@ hallTest('an escalated alert becomes an incident the decision room runs: level �
   await op.page.getByTestId('action-text').fill('水位持续上涨，启动事件处置');
   await op.page.getByTestId('dialog-submit').click();
   await expect(op.page.getByTestId('alert-notice')).toContainText('INC-');
+  const incidentId = /INC-\d{8}-[0-9a-f]{8}/.exec((await op.page.getByTestId('alert-notice').textContent()) ?? '')![0];
 
-  // It appears in the decision room without a reload, with the escalation's level proposal queued.
-  const incidentButton = cmd.page.getByTestId('decision-incident');
-  await expect(incidentButton).toHaveCount(1, { timeout: 15_000 });
-  const incidentId = (await incidentButton.getAttribute('data-id'))!;
-  expect(incidentId).toMatch(/^INC-/);
-  await expect(cmd.page.getByTestId('queue-proposal')).toHaveCount(1);
+  // It appears in the decision room without a reload (beside the demo's own incident), with the
+  // escalation's level proposal queued.
+  const incidentButton = cmd.page.locator(`[data-testid="decision-incident"][data-id="${incidentId}"]`);
+  await expect(incidentButton).toBeVisible({ timeout: 15_000 });
+  await incidentButton.click();
+  await expect(cmd.page.getByTestId('queue-proposal').filter({ hasText: '埔前镇东江支流水位超警' })).toHaveCount(1);
 
   // The commander raises it to Ⅲ in the incidents room: the checklist appears.
   const cmdRoom = await open(browser, hall.url, 'commander', 'commander123', '/incidents');

@@ -31,7 +31,7 @@ describe('defaults', () => {
     const expected = {
       demo: false,
       console: { name: '源城区应急指挥中心', timeZone: 'Asia/Shanghai' },
-      simulator: { stationFlapSeconds: 12, devices: true, seedWarnings: true, terminalSpeed: 1, smsReportMs: 4_000, deviceTroubleMinutes: 3 },
+      simulator: { stationFlapSeconds: 12, devices: true, seedWarnings: true, seedIncident: true, terminalSpeed: 1, smsReportMs: 4_000, deviceTroubleMinutes: 3 },
       link: {
         rawRetentionDays: 30,
         hourlyRetentionDays: 730,

@@ -184,6 +184,8 @@ export const ConfigSchema = z
         devices: z.boolean().default(true),
         /** Demo mode: the first start shows a drill being released and a warning awaiting approval. */
         seedWarnings: z.boolean().default(true),
+        /** Demo mode: the first start shows an incident being run (源南镇, Ⅳ response). */
+        seedIncident: z.boolean().default(true),
         /** Demo mode: simulated terminals play this many times faster than real time (tests use more). */
         terminalSpeed: z.number().min(0.1).max(1000).default(1),
         /** Demo mode: how long the simulated network takes to report an SMS delivered. */
