@@ -66,10 +66,14 @@ export class ActionSender {
         try {
           answer = await socket.timeout(this.deps.ackTimeoutMs).emitWithAck('link:action', action);
         } catch {
+          // Closing: the socket went away under the request and the database is closing too; the
+          // row stays "sent" and is sent again at the next start, like after a crash.
+          if (this.stopped) return;
           if (this.inFlight === action.id) outbox.retryLater(action.id, `no acknowledgement within ${this.deps.ackTimeoutMs} ms`, now());
           this.inFlight = null;
           continue;
         }
+        if (this.stopped) return;
         if (this.inFlight !== action.id) break; // the connection was lost meanwhile: already rescheduled
         this.inFlight = null;
         const result = ActionResult.safeParse(answer);
@@ -89,7 +93,7 @@ export class ActionSender {
 
   /** The connection was lost: the action in flight may or may not have arrived; send it again later. */
   abandonInFlight(reason: string): void {
-    if (!this.inFlight) return;
+    if (!this.inFlight || this.stopped) return;
     this.deps.outbox.retryLater(this.inFlight, reason, this.deps.now());
     this.inFlight = null;
   }
