@@ -102,6 +102,29 @@ async function refusal(promise: Promise<unknown>): Promise<HallError> {
 }
 
 describe('ip-speaker driver against the terminal simulator', () => {
+  it('a result reached while no console is connected is sent to the next console that connects (store and forward)', async () => {
+    const audio = await startAudioServer();
+    const { sim, driver } = await rig({ playMs: 600 });
+    await driver.startBroadcast(start(audio.url()));
+    // The console goes away (a restart) while the terminal plays on.
+    await driver.close();
+    await vi.waitFor(() => expect(sim.broadcasts[0]?.states).toContain('succeeded'), WAIT);
+    const next = createIpSpeaker(entryFor(VILLAGE, sim.port), FAST_DRIVER);
+    cleanups.push(() => next.close());
+    const results = watch(next);
+    next.start();
+    await vi.waitFor(() => expect(results.map((r) => [r.ebmId, r.state])).toEqual([[EBM_ID, 'succeeded']]), WAIT);
+    // Acknowledged now: a third console hears nothing more of it.
+    const third = createIpSpeaker(entryFor(VILLAGE, sim.port), FAST_DRIVER);
+    cleanups.push(() => third.close());
+    const none = watch(third);
+    await next.close();
+    third.start();
+    await vi.waitFor(() => expect(third.health().state).toBe('online'), WAIT);
+    await third.queryStatus();
+    expect(none).toEqual([]);
+  });
+
   it('initialises, broadcasts a downloaded WAV and reports playing → succeeded with the EBM id', async () => {
     const audio = await startAudioServer();
     const { sim, driver, results } = await rig();

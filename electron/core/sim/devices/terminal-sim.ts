@@ -100,6 +100,12 @@ export class TerminalSimulator {
   private replies = 0;
   private garbageLeft = 0;
   private registered = false;
+  /**
+   * Final broadcast results not yet acknowledged by a console, by session id: a terminal keeps
+   * them and sends them again to the next console that connects (store and forward), so a
+   * result reached during a console restart is not lost.
+   */
+  private readonly unacked = new Map<number, Pick<FrameInput, 'business' | 'data'>>();
   private playback: Playback | null = null;
   private readonly now: () => Date;
   private readonly physicalAddress: string;
@@ -209,6 +215,7 @@ export class TerminalSimulator {
     this.heartbeat(socket, !this.registered);
     this.registered = true;
     if (this.currentMode === 'fault') this.send(socket, { business: 'faultReport', data: { status: 'fault', faultType: this.options.faultType ?? 2 } });
+    for (const [sessionId, msg] of this.unacked) this.send(socket, msg, undefined, sessionId);
   }
 
   private forget(socket: net.Socket, destroy: boolean): void {
@@ -223,10 +230,10 @@ export class TerminalSimulator {
     this.send(socket, { business: 'heartbeat', data: { workState: this.workState, firstRegistration: first, physicalAddress: this.physicalAddress } });
   }
 
-  private send(socket: net.Socket, msg: Pick<FrameInput, 'business' | 'data'>, reply?: { sessionId: number; to: string }): void {
+  private send(socket: net.Socket, msg: Pick<FrameInput, 'business' | 'data'>, reply?: { sessionId: number; to: string }, sessionId?: number): void {
     if (socket.destroyed) return;
     const frame = encodeFrame({
-      sessionId: reply?.sessionId ?? randomBytes(4).readUInt32BE(0),
+      sessionId: reply?.sessionId ?? sessionId ?? randomBytes(4).readUInt32BE(0),
       packetType: reply ? PACKET_REPLY : PACKET_REQUEST,
       source: this.resourceCode,
       // A report goes to the platform as a whole; a reply goes back to whoever asked.
@@ -257,7 +264,11 @@ export class TerminalSimulator {
     const limit = this.options.recordLimit ?? 10_000;
     if (this.received.length > limit) this.received.splice(0, this.received.length - limit);
     // Replies are the console acknowledging our reports; a silent terminal hears but never speaks.
-    if (frame.packetType === PACKET_REPLY || this.currentMode === 'silent') return;
+    if (frame.packetType === PACKET_REPLY) {
+      this.unacked.delete(frame.sessionId);
+      return;
+    }
+    if (this.currentMode === 'silent') return;
     let result: ReplyResult = 'ok';
     let workState = this.workState;
     let then: (() => void) | null = null;
@@ -356,7 +367,16 @@ export class TerminalSimulator {
   private report(b: SimBroadcast, state: BroadcastState, startMs: number, endMs: number): void {
     b.states.push(state);
     const sec = (ms: number) => Math.floor(ms / 1000);
-    this.sendAll({ business: 'broadcastResult', data: { ebmId: b.ebmId, state, startUtc: sec(startMs), endUtc: sec(endMs), playCount: b.playCount } });
+    const msg = { business: 'broadcastResult', data: { ebmId: b.ebmId, state, startUtc: sec(startMs), endUtc: sec(endMs), playCount: b.playCount } } as const;
+    if (state === 'playing' || state === 'waiting') {
+      this.sendAll(msg);
+      return;
+    }
+    const sessionId = randomBytes(4).readUInt32BE(0);
+    this.unacked.set(sessionId, msg);
+    // The oldest results give way first if no console acknowledges for a long time.
+    if (this.unacked.size > 50) this.unacked.delete(this.unacked.keys().next().value!);
+    for (const socket of this.connections.keys()) this.send(socket, msg, undefined, sessionId);
   }
 }
 
