@@ -63,6 +63,12 @@ async function main(): Promise<number> {
 
   const stop = async (signal: string) => {
     console.log(`web-host: ${signal}, shutting down`);
+    // A shutdown that hangs (a device or a client that never lets go) must not keep the process:
+    // the database is written durably, so exiting is safe.
+    setTimeout(() => {
+      console.error('web-host: shutdown did not finish within 10 s; exiting');
+      process.exit(1);
+    }, 10_000).unref();
     await host.close();
     await core.closeAsync(); // the link and the demo simulator close cleanly, then the database
     process.exit(0);

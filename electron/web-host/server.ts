@@ -274,8 +274,11 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
     async close() {
       detach();
       video?.close();
-      // io.close() disconnects every socket and closes the HTTP server with it.
-      await io.close();
+      // io.close() disconnects every socket and closes the HTTP server with it; requests still in
+      // flight on keep-alive connections (a browser mid-fetch) must not hold the shutdown open.
+      const closed = io.close();
+      server.closeAllConnections();
+      await closed;
       if (server.listening) await new Promise<void>((resolve) => server.close(() => resolve()));
     },
   };

@@ -104,4 +104,5 @@ hallTest('an escalated alert becomes an incident the decision room runs: level â
   expect(text).toMatch(/180/);
   await expect(opDetail.getByTestId('report-row')).toHaveCount(1);
   expect([...op.errors, ...cmd.errors, ...cmdRoom.errors]).toEqual([]);
+  await Promise.all([op, cmd, cmdRoom].map((s) => s.page.context().close()));
 });

@@ -171,6 +171,8 @@ test('a wall screen that was offline catches up with the scene when it reconnect
 });
 
 test('the three demo screens in the daily scene, at 1080p', async ({ browser, hall }) => {
+  // Three 1080p screens with maps and live video in SwiftShader, beside another test's browser.
+  test.setTimeout(150_000);
   // The live demo district (the simulator keeps running): cameras, stations and alerts as on a real day.
   const operator = await loginToken(hall.url, 'operator', 'operator123');
   await ackRed(hall.url, operator);

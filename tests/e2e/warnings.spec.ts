@@ -104,4 +104,6 @@ test('an operator drafts a 暴雨橙色预警 for two towns, a commander approve
   await expect(op.page.getByTestId('warning-report')).toContainText('上城街道');
   expect(op.errors).toEqual([]);
   expect(cmd.errors).toEqual([]);
+  await op.page.context().close();
+  await cmd.page.context().close();
 });
