@@ -9,6 +9,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { createCore, type Core } from '../../electron/core/core';
 import { parseConfig } from '../../electron/core/config/config';
 import type { CallContext } from '../../electron/core/api/context';
+import { seedDemoWarnings } from '../../electron/core/warnings/demo-seed';
 import type { DecisionQueue, EvacuationSummary, IncidentSummary, Warning } from '../../shared/contract';
 
 const commander: CallContext = { user: { username: 'commander', displayName: 'commander', role: 'commander', sessionId: 'c' }, origin: 'test' };
@@ -59,7 +60,8 @@ describe('a fresh demo', () => {
     await core.closeAsync();
     core = await createCore({ dataDir: dir, demo: true, config, startDemoDistrict: null, log: () => undefined });
     expect(await call<IncidentSummary[]>('incidents.list', {})).toHaveLength(1);
-    await new Promise((r) => setTimeout(r, 3_500));
+    // The warnings seed runs a few seconds after start; run it now: it sees the warnings and stops.
+    await seedDemoWarnings(core.release.warnings, () => new Date(), () => undefined);
     expect(await call<Warning[]>('warnings.list', {})).toHaveLength(2);
   }, 60_000);
 });
