@@ -21,6 +21,7 @@ import type { GsmModemDriver, SmsStatusReport } from '../../electron/core/device
 import { createGsmModem, type GsmModemConfig, type GsmModemOptions } from '../../electron/core/devices/gsm-modem';
 import { decodeStatusReport } from '../../electron/core/devices/sms-pdu';
 import { ModemSimulator, createDuplexPair, encodeStatusReport } from '../../electron/core/sim/devices/modem-sim';
+import { gammuDecode } from '../fixtures/gammu';
 
 const DUTY = '+8613912345678';
 const OTHER = '+8613800000001';
@@ -315,36 +316,6 @@ function startSocat(linkA: string, linkB: string): Promise<PtyPair> {
   });
 }
 
-interface GammuSms {
-  Number: string;
-  Text: string;
-  Coding: string;
-  Type: string;
-  UDH: { Type: string; ID8bit: number; PartNumber: number; AllParts: number };
-}
-
-/** Decodes each PDU (SMSC part included) with gammu.DecodePDU on /usr/bin/python3, as devices-sms-pdu.test.ts does. */
-function gammuDecode(pdus: string[]): GammuSms[] {
-  const script = [
-    'import json, sys',
-    'try:',
-    '    import gammu',
-    'except ImportError as e:',
-    '    print("NO_GAMMU " + str(e)); sys.exit(3)',
-    'out = []',
-    'for p in json.load(sys.stdin):',
-    '    d = gammu.DecodePDU(bytes.fromhex(p), SMSC=True)',
-    '    d["UDH"]["Text"] = d["UDH"]["Text"].hex().upper()',
-    '    out.append(d)',
-    'print(json.dumps(out, default=str))',
-  ].join('\n');
-  const r = spawnSync('/usr/bin/python3', ['-c', script], { input: JSON.stringify(pdus), encoding: 'utf8', timeout: 15_000 });
-  if (r.error || r.status === 3 || r.stdout.startsWith('NO_GAMMU')) {
-    throw new Error(`python3-gammu is required (apt-get install python3-gammu): ${r.error?.message ?? r.stdout.trim()}`);
-  }
-  if (r.status !== 0) throw new Error(`gammu.DecodePDU failed: ${r.stderr}`);
-  return JSON.parse(r.stdout) as GammuSms[];
-}
 
 describe('gsm-modem driver on a socat pty pair (transport: serial)', () => {
   it('sends what gammu decodes back to the same text, gets the reports, survives the line vanishing', async () => {

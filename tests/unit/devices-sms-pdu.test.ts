@@ -6,9 +6,9 @@
  *   3. an independent decoder, python3-gammu (`gammu.DecodePDU(data, SMSC=True)` on /usr/bin/python3),
  *      reading what OUR encoder produced. Missing gammu is a failure, never a skip.
  */
-import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { gammuDecode } from '../fixtures/gammu';
 import {
   SmsPduError,
   SMS_LIMITS,
@@ -458,44 +458,8 @@ const CN_NUMBER = '+8613800138000';
 const ESCAPES = (t: string) => textToSeptets(t).filter((s) => s === 0x1b).length;
 
 // ---------------------------------------------------------------------------------------------
-// Independent decoder: python3-gammu
+// Independent decoder: python3-gammu (tests/fixtures/gammu.ts)
 // ---------------------------------------------------------------------------------------------
-
-interface GammuSms {
-  Number: string;
-  Text: string;
-  Coding: string;
-  Type: string;
-  Length: number;
-  UDH: { Type: string; ID8bit: number; ID16bit: number; PartNumber: number; AllParts: number; Text: string };
-  SMSC: { Number: string };
-}
-
-/** Decodes each PDU (SMSC part included) with gammu.DecodePDU on /usr/bin/python3. */
-function gammuDecode(pdus: string[]): GammuSms[] {
-  const script = [
-    'import json, sys',
-    'try:',
-    '    import gammu',
-    'except ImportError as e:',
-    '    print("NO_GAMMU " + str(e)); sys.exit(3)',
-    'out = []',
-    'for p in json.load(sys.stdin):',
-    '    d = gammu.DecodePDU(bytes.fromhex(p), SMSC=True)',
-    '    d["UDH"]["Text"] = d["UDH"]["Text"].hex().upper()',
-    '    out.append(d)',
-    'print(json.dumps(out, default=str))',
-  ].join('\n');
-  const r = spawnSync('/usr/bin/python3', ['-c', script], { input: JSON.stringify(pdus), encoding: 'utf8', timeout: 15_000 });
-  if (r.error || r.status === 3 || r.stdout.startsWith('NO_GAMMU')) {
-    throw new Error(
-      `python3-gammu is required for this test (the independent SMS PDU decoder) and is not usable from /usr/bin/python3: ` +
-        `${r.error?.message ?? r.stdout.trim()}. Install it with: apt-get install python3-gammu`,
-    );
-  }
-  if (r.status !== 0) throw new Error(`gammu.DecodePDU failed: ${r.stderr}`);
-  return JSON.parse(r.stdout) as GammuSms[];
-}
 
 describe('independent decoder: python3-gammu reads what we send', () => {
   it('a long Chinese warning: 3 UCS-2 parts, matching UDH, text reassembled', () => {
